@@ -1,0 +1,3 @@
+"""Filled by issue 3."""
+
+__all__: list[str] = []
