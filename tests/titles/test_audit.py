@@ -77,7 +77,7 @@ def _bypass_trigger(sql: str, params: list) -> None:
 
 
 def test_verify_audit_reports_the_first_altered_row(chain):
-    _, _, (first, second, third) = chain
+    _, _, (_first, second, _third) = chain
     _bypass_trigger("UPDATE titles_auditevent SET reason = %s WHERE id = %s", ["伪造", second.pk])
     problem = audit_verify()
     assert (problem.event_id, problem.problem) == (second.pk, "its content was altered")
@@ -86,7 +86,7 @@ def test_verify_audit_reports_the_first_altered_row(chain):
 
 
 def test_verify_audit_reports_a_missing_row(chain):
-    _, _, (first, second, third) = chain
+    _, _, (_first, second, third) = chain
     _bypass_trigger("DELETE FROM titles_auditevent WHERE id = %s", [second.pk])
     problem = audit_verify()
     assert (problem.event_id, problem.problem) == (
