@@ -55,9 +55,12 @@ def test_record_links_each_event_to_the_one_before(chain):
     "statement", ["UPDATE titles_auditevent SET reason = 'x'", "DELETE FROM titles_auditevent"]
 )
 def test_update_or_delete_is_refused_by_the_database(chain, statement):
-    with pytest.raises(IntegrityError, match="audit events are append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(IntegrityError, match="audit events are append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AuditEvent.objects.count() == 3
 
 
