@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TitlesConfig(AppConfig):
     name = "titles"
     verbose_name = _("Senior titles")
+
+    def ready(self):
+        from titles import notifications  # noqa: F401 - registers the outbox sweeper and kinds

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from titles import views
+from titles import views, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,17 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/read-all/",
+        views_notifications.notification_mark_all_read_view,
+        name="notifications_mark_all_read",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        views_notifications.notification_mark_read_view,
+        name="notification_mark_read",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

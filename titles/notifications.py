@@ -1,0 +1,389 @@
+"""Notifications: in-app notices and the email outbox.
+
+Each stage registers the kinds of notice it sends with :func:`notification_kind_register` (from
+its ``AppConfig.ready``) and calls :func:`notify` (a user) or :func:`email_to_address` (someone
+without an account, such as an invited recommender) inside the transaction of the change that
+causes the notice. Both only write rows: the email is queued with ``transaction.on_commit``, so a
+change that rolls back tells nobody. :func:`titles.tasks.task_send_email` sends it (locked, once),
+retrying with backoff; the ``outbox`` sweeper queues again what a broker outage left behind.
+
+Templates are ``gettext_lazy`` strings with ``%(name)s`` or ``{name}`` placeholders filled from the
+notice's context. An email is rendered once, when written, in the recipient's language; an in-app
+notice is rendered each time it is shown, in the viewer's language.
+"""
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from titles.models import Notification, OutboxEmail, OutboxStatus
+from titles.sweep import sweeper
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_MAX_ATTEMPTS = 5
+OUTBOX_RETRY_BASE_SECONDS = 60  # attempt n failed: the next one in 60 * 2**(n-1) seconds
+OUTBOX_REQUEUE_AFTER = timedelta(minutes=1)
+OUTBOX_SWEEP_BATCH = 500
+SUBJECT_MAX_LENGTH = 255
+
+
+# --- the registry of kinds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    kind: str
+    subject: str | Promise
+    body: str | Promise
+    text: str | Promise | None = None  # the in-app line; the subject when not given
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def notification_kind_register(
+    kind: str,
+    *,
+    subject: str | Promise,
+    body: str | Promise,
+    text: str | Promise | None = None,
+) -> NotificationKind:
+    """Register (or replace) a kind of notice: its email subject and body and its in-app line.
+
+    Each is a ``gettext_lazy`` template with ``%(name)s`` or ``{name}`` placeholders that the
+    context passed to :func:`notify` fills. Registering the same kind again replaces it.
+    """
+    if not kind or len(kind) > 80:
+        raise ValueError(f"A notification kind needs a name of 1 to 80 characters, not {kind!r}.")
+    spec = NotificationKind(kind=kind, subject=subject, body=body, text=text)
+    _KINDS[kind] = spec
+    return spec
+
+
+def notification_kind(kind: str) -> NotificationKind:
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.") from None
+
+
+def registered_notification_kinds() -> list[str]:
+    return sorted(_KINDS)
+
+
+class _Lenient(dict):
+    """A context that shows a missing placeholder as nothing (old notices, changed templates)."""
+
+    def __missing__(self, key):
+        return ""
+
+
+_PERCENT_PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
+
+
+def render_template(template: str | Promise, context: Mapping, *, strict: bool = True) -> str:
+    """Fill ``template`` (translated into the active language) from ``context``.
+
+    ``strict`` raises ``ValueError`` for a missing placeholder; otherwise it renders as empty.
+    """
+    text = str(template)
+    values = dict(context) if strict else _Lenient(context)
+    try:
+        if _PERCENT_PLACEHOLDER.search(text):
+            return text % values
+        return text.format_map(values)
+    except (KeyError, IndexError) as exc:
+        raise ValueError(f"The template {text!r} needs {exc} in its context.") from exc
+
+
+def _language(code: str | None) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def is_safe_relative_url(url: str) -> bool:
+    """True for a same-site path such as ``/applications/3/`` (no scheme, no host)."""
+    return (
+        bool(url)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def notification_text(notification: Notification) -> str:
+    """The in-app line of ``notification`` in the active (the viewer's) language."""
+    spec = _KINDS.get(notification.kind)
+    if spec is None:
+        return _("Notification")
+    return render_template(spec.text or spec.subject, notification.context or {}, strict=False)
+
+
+# --- writing: the services -------------------------------------------------------------------
+
+
+def _render_email(
+    *, spec: NotificationKind, context: Mapping, url: str, language: str
+) -> tuple[str, str]:
+    with translation.override(language):
+        subject = " ".join(render_template(spec.subject, context).split())[:SUBJECT_MAX_LENGTH]
+        parts = [render_template(spec.body, context).strip()]
+        if url:
+            link = settings.SITE_URL.rstrip("/") + url
+            parts.append(_("Open this page to see more: %(link)s") % {"link": link})
+        parts.append(
+            _(
+                "This message was sent automatically by the senior title assessment system of "
+                "the Beijing Municipal Bureau of Human Resources and Social Security. "
+                "Please do not reply."
+            )
+        )
+    return subject, "\n\n".join(parts) + "\n"
+
+
+def _queue_send(email_id: int) -> None:
+    from titles.tasks import task_send_email
+
+    task_send_email.delay(email_id=email_id)
+
+
+def _outbox_write(
+    *,
+    spec: NotificationKind,
+    to_address: str,
+    language: str,
+    context: Mapping,
+    url: str,
+    recipient=None,
+    notification: Notification | None = None,
+) -> OutboxEmail:
+    subject, body = _render_email(spec=spec, context=context, url=url, language=language)
+    email = OutboxEmail.objects.create(
+        recipient=recipient,
+        notification=notification,
+        kind=spec.kind,
+        to_address=to_address,
+        language=language,
+        subject=subject,
+        body=body,
+    )
+    # robust: a broker that is down at commit time must not fail the committed change; the
+    # outbox sweeper queues the email again a minute later.
+    transaction.on_commit(partial(_queue_send, email.pk), robust=True)
+    return email
+
+
+def _check_url(url: str) -> None:
+    if url and not is_safe_relative_url(url):
+        raise ValueError(f"A notification links only to a same-site path, not {url!r}.")
+
+
+def notify(
+    *, recipient, kind: str, context: Mapping | None = None, url: str = "", email: bool = True
+) -> Notification:
+    """Tell ``recipient`` something: an in-app notice and (``email``) an email in the outbox.
+
+    Writes a :class:`Notification` and, when ``email`` is true and the recipient is active and
+    has an address, an :class:`OutboxEmail` rendered in ``recipient.preferred_language``, both
+    in the caller's transaction; the send is queued when that transaction commits (a rollback
+    leaves no row and queues nothing). ``url`` must be a same-site path. Raises ``ValueError``
+    for an unknown kind, an unsafe url or a context that lacks a placeholder.
+    """
+    spec = notification_kind(kind)
+    context = dict(context or {})
+    _check_url(url)
+    language = _language(getattr(recipient, "preferred_language", None))
+    with translation.override(language):
+        render_template(spec.text or spec.subject, context)  # a missing placeholder fails here
+    with transaction.atomic(savepoint=False):
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, context=context, url=url
+        )
+        if email and recipient.is_active and recipient.email:
+            _outbox_write(
+                spec=spec,
+                to_address=recipient.email,
+                language=language,
+                context=context,
+                url=url,
+                recipient=recipient,
+                notification=notification,
+            )
+    return notification
+
+
+def email_to_address(
+    *, to_address: str, language: str, kind: str, context: Mapping | None = None, url: str = ""
+) -> OutboxEmail:
+    """Email someone who has no account (an invited recommender): an outbox row only.
+
+    Rendered in ``language``; written in the caller's transaction and queued on commit, like
+    :func:`notify`. Raises ``ValueError`` for an invalid address, an unknown kind or an unsafe url.
+    """
+    spec = notification_kind(kind)
+    try:
+        validate_email(to_address)
+    except ValidationError:
+        raise ValueError(f"{to_address!r} is not an email address.") from None
+    _check_url(url)
+    with transaction.atomic(savepoint=False):
+        return _outbox_write(
+            spec=spec,
+            to_address=to_address,
+            language=_language(language),
+            context=dict(context or {}),
+            url=url,
+        )
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notice of ``user`` read now; returns how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one notice read (a notice already read keeps its first read time)."""
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+# --- reading: the selectors ------------------------------------------------------------------
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    """The user's own notices, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+class OutboxSendOutcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # already sent or failed, or another worker is sending it right now
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class OutboxSendResult:
+    outcome: OutboxSendOutcome
+    retry_in: int | None = None  # seconds, when the outcome is RETRY
+
+
+def outbox_retry_delay(attempts: int) -> int:
+    """Seconds to wait after the ``attempts``-th failed attempt: 60, 120, 240, 480."""
+    return OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+
+
+def outbox_email_send(*, email_id: int) -> OutboxSendResult:
+    """Send one pending outbox email, at most once.
+
+    Locks the row (``SELECT ... FOR UPDATE SKIP LOCKED``) and sends only if it is still pending,
+    then marks it sent in the same transaction. A failed attempt is counted with its error: the
+    email stays pending with its next attempt due after a backoff (``RETRY``), or after
+    ``OUTBOX_MAX_ATTEMPTS`` attempts is marked failed (``FAILED``) and its recipient, if a user,
+    gets an in-app notice. Another worker holding the lock, or a row no longer pending, is
+    ``SKIPPED``. The one gap is a crash between the mail server's acceptance and the commit: the
+    email is then sent again (at least once, see docs/decisions.md).
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if email is None:
+            return OutboxSendResult(OutboxSendOutcome.SKIPPED)
+        email.attempts += 1
+        message = EmailMessage(
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to_address],
+            headers={"Content-Language": "zh-Hans" if email.language == "zh-hans" else "en"},
+        )
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:  # the mail server's refusal, a network error, anything outside
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboxStatus.FAILED
+                email.save(update_fields=["attempts", "last_error", "status"])
+                logger.warning("outbox email %s failed for good: %s", email.pk, email.last_error)
+                if email.recipient_id is not None:
+                    notify(
+                        recipient=email.recipient,
+                        kind="email_undeliverable",
+                        context={"address": email.to_address},
+                        email=False,
+                    )
+                return OutboxSendResult(OutboxSendOutcome.FAILED)
+            retry_in = outbox_retry_delay(email.attempts)
+            email.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return OutboxSendResult(OutboxSendOutcome.RETRY, retry_in=retry_in)
+        email.status = OutboxStatus.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at"])
+        return OutboxSendResult(OutboxSendOutcome.SENT)
+
+
+@sweeper("outbox")
+def outbox_sweep(now: datetime) -> list[str]:
+    """Queue again every pending email whose attempt was due over a minute ago.
+
+    Such an email was written while the broker was down, or its task was lost. Its next attempt
+    is moved to ``now``, so a second pass finds nothing to do; the task sends it at most once.
+    """
+    with transaction.atomic():
+        due = list(
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now - OUTBOX_REQUEUE_AFTER)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:OUTBOX_SWEEP_BATCH]
+        )
+        if not due:
+            return []
+        OutboxEmail.objects.filter(pk__in=due).update(next_attempt_at=now)
+        for email_id in due:
+            transaction.on_commit(partial(_queue_send, email_id), robust=True)
+    return [f"outbox email {email_id}: queued again" for email_id in due]
+
+
+# --- the kinds this part sends ---------------------------------------------------------------
+
+notification_kind_register(
+    "email_undeliverable",
+    subject=gettext_lazy("An email to %(address)s could not be delivered"),
+    body=gettext_lazy(
+        "We could not deliver an email to %(address)s after several attempts. Please check the "
+        "email address in your account. Every notice also appears on your notifications page."
+    ),
+)
