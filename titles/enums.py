@@ -12,3 +12,37 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
     COMMITTEE_CHAIRMAN = "committee_chairman", _("Committee chairman")
     BUREAU_STAFF = "bureau_staff", _("Bureau staff")
+
+
+class OrganizationKind(models.TextChoices):
+    """What an organization is; it decides which roles may act for it."""
+
+    EMPLOYER = "employer", _("Employer")
+    INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
+    LEARNED_SOCIETY = "learned_society", _("Learned society")
+    DISTRICT_HR_BUREAU = "district_hr_bureau", _("District HR and social security bureau")
+    QUALIFICATION_AUTHORITY = "qualification_authority", _("Professional qualification authority")
+    INDUSTRY_AUTHORITY = "industry_authority", _("Competent industry authority")
+    EVALUATION_AGENCY = "evaluation_agency", _("Evaluation service agency")
+    MUNICIPAL_BUREAU = "municipal_bureau", _("Municipal HR and social security bureau")
+
+
+class BeijingDistrict(models.TextChoices):
+    """The sixteen districts of Beijing (a district HR bureau serves one)."""
+
+    DONGCHENG = "dongcheng", _("Dongcheng District")
+    XICHENG = "xicheng", _("Xicheng District")
+    CHAOYANG = "chaoyang", _("Chaoyang District")
+    FENGTAI = "fengtai", _("Fengtai District")
+    SHIJINGSHAN = "shijingshan", _("Shijingshan District")
+    HAIDIAN = "haidian", _("Haidian District")
+    MENTOUGOU = "mentougou", _("Mentougou District")
+    FANGSHAN = "fangshan", _("Fangshan District")
+    TONGZHOU = "tongzhou", _("Tongzhou District")
+    SHUNYI = "shunyi", _("Shunyi District")
+    CHANGPING = "changping", _("Changping District")
+    DAXING = "daxing", _("Daxing District")
+    HUAIROU = "huairou", _("Huairou District")
+    PINGGU = "pinggu", _("Pinggu District")
+    MIYUN = "miyun", _("Miyun District")
+    YANQING = "yanqing", _("Yanqing District")

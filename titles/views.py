@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from titles.health import health_report
+from titles.people import dashboard_role_panels
 
 
 @require_GET
@@ -14,7 +15,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "titles/dashboard.html")
+    """One panel per role the person holds; each stage fills its role's panel."""
+    panels = dashboard_role_panels(request.user)
+    context = {"role_panels": panels}
+    for panel in panels:
+        context.update(panel.context)
+    return render(request, "titles/dashboard.html", context)
 
 
 @never_cache

@@ -18,3 +18,38 @@ def test_seed_demo_twice_makes_one_user_per_role(capsys):
     for role in Role:
         assert User.objects.filter(groups__name=role.value).count() == 1
     assert User.objects.get(username="applicant").check_password("demo-pass-2026")
+
+
+@pytest.mark.django_db
+def test_seed_demo_ties_people_to_organizations_of_every_kind(capsys):
+    from titles.enums import OrganizationKind
+    from titles.id_numbers import id_number_validate
+    from titles.models import AuditEvent, Discipline, Organization, RoleAssignment, TitleSeries
+    from titles.people import organizations_reviewable_by, user_organizations
+
+    call_command("seed_demo")
+    events_after_first = AuditEvent.objects.count()
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+
+    assert AuditEvent.objects.count() == events_after_first  # the second run changes nothing
+    assert "Organizations: 11 (11 new)" in out
+    assert "Organizations: 11 (0 new)" in out
+    assert set(Organization.objects.values_list("kind", flat=True)) == set(OrganizationKind.values)
+    assert RoleAssignment.objects.count() == 7
+    employer = User.objects.get(username="employer")
+    assert [o.name for o in organizations_reviewable_by(employer)] == ["北京智源科技有限公司"]
+    assert [
+        o.name for o in user_organizations(User.objects.get(username="agency"), "agency_staff")
+    ] == ["北京市职称评审服务中心"]
+    assert [
+        o.name for o in user_organizations(User.objects.get(username="bureau"), "bureau_staff")
+    ] == ["北京市人力资源和社会保障局"]
+    applicant = User.objects.get(username="applicant")
+    assert id_number_validate(applicant.id_number) == applicant.id_number == "110108199003071238"
+    assert applicant.id_number_masked == "110***********1238"
+    assert list(TitleSeries.objects.values_list("name", flat=True)) == ["经济", "工程技术", "卫生"]
+    assert list(Discipline.objects.filter(series__code="eng").values_list("name", flat=True)) == [
+        "人工智能",
+        "电子信息",
+    ]

@@ -1,9 +1,11 @@
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from titles.enums import Role
-from titles.models import User
+from titles.audit import audit_record
+from titles.enums import BeijingDistrict, OrganizationKind, Role
+from titles.id_numbers import id_number_check_character
+from titles.models import Discipline, Organization, TitleSeries, User
+from titles.people import organization_create, person_set_id_number, role_grant
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo data only
 
@@ -17,15 +19,114 @@ DEMO_PEOPLE = [
     ("bureau", "孙丽", Role.BUREAU_STAFF),
 ]
 
+K = OrganizationKind
+# (name, English name, kind, district): every kind, with the names Beijing uses.
+DEMO_ORGANIZATIONS = [
+    ("北京智源科技有限公司", "Beijing Zhiyuan Technology Co., Ltd.", K.EMPLOYER, ""),
+    ("北京华清医疗器械有限公司", "Beijing Huaqing Medical Devices Co., Ltd.", K.EMPLOYER, ""),
+    (
+        "北京软件和信息服务业协会",
+        "Beijing Software and Information Services Association",
+        K.INDUSTRY_ASSOCIATION,
+        "",
+    ),
+    ("北京电子学会", "Beijing Institute of Electronics", K.LEARNED_SOCIETY, ""),
+    (
+        "北京市海淀区人力资源和社会保障局",
+        "Haidian District Bureau of HR and Social Security",
+        K.DISTRICT_HR_BUREAU,
+        BeijingDistrict.HAIDIAN,
+    ),
+    (
+        "北京市朝阳区人力资源和社会保障局",
+        "Chaoyang District Bureau of HR and Social Security",
+        K.DISTRICT_HR_BUREAU,
+        BeijingDistrict.CHAOYANG,
+    ),
+    (
+        "北京市境外职业资格认可评估中心",
+        "Beijing Overseas Vocational Qualification Recognition Centre",
+        K.QUALIFICATION_AUTHORITY,
+        "",
+    ),
+    (
+        "中关村科技园区海淀园管理委员会",
+        "Administrative Committee of Zhongguancun Haidian Park",
+        K.INDUSTRY_AUTHORITY,
+        BeijingDistrict.HAIDIAN,
+    ),
+    (
+        "北京市经济和信息化局",
+        "Beijing Municipal Bureau of Economy and Information Technology",
+        K.INDUSTRY_AUTHORITY,
+        "",
+    ),
+    (
+        "北京市职称评审服务中心",
+        "Beijing Professional Title Evaluation Service Centre",
+        K.EVALUATION_AGENCY,
+        "",
+    ),
+    (
+        "北京市人力资源和社会保障局",
+        "Beijing Municipal Bureau of Human Resources and Social Security",
+        K.MUNICIPAL_BUREAU,
+        "",
+    ),
+]
+
+# The organization each demo person is tied to (the roles that act for one must have it).
+DEMO_ORGANIZATION_OF = {
+    "applicant": "北京智源科技有限公司",
+    "employer": "北京智源科技有限公司",
+    "agency": "北京市职称评审服务中心",
+    "bureau": "北京市人力资源和社会保障局",
+}
+
+# (series code, name, English name, [(discipline code, name, English name)])
+DEMO_TITLE_SERIES = [
+    (
+        "eng",
+        "工程技术",
+        "Engineering",
+        [
+            ("ei", "电子信息", "Electronic information"),
+            ("ai", "人工智能", "Artificial intelligence"),
+        ],
+    ),
+    (
+        "health",
+        "卫生",
+        "Health",
+        [
+            ("clinical", "临床医学", "Clinical medicine"),
+            ("nursing", "护理", "Nursing"),
+        ],
+    ),
+    (
+        "econ",
+        "经济",
+        "Economics",
+        [
+            ("finance", "金融", "Finance"),
+            ("hr", "人力资源管理", "Human resource management"),
+        ],
+    ),
+]
+
+# Haidian (110108), born 1990-03-07, serial 123, and the check character it needs.
+DEMO_APPLICANT_ID_NUMBER = "11010819900307123" + id_number_check_character("11010819900307123")
+
 
 class Command(BaseCommand):
     help = "Create one demo user per role (password printed). Safe to run twice."
 
     @transaction.atomic
     def handle(self, *args, **options):
+        organizations, new_organizations = self._organizations()
+        self._title_series()
         rows = []
         for username, real_name, role in DEMO_PEOPLE:
-            group, _ = Group.objects.get_or_create(name=role.value)
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"real_name": real_name, "email": f"{username}@example.cn"},
@@ -33,8 +134,54 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-            user.groups.add(group)
-            rows.append((username, str(role.label), "created" if created else "exists"))
+            organization = organizations.get(DEMO_ORGANIZATION_OF.get(username, ""))
+            role_grant(user=user, role=role, organization=organization, actor=None)
+            if username == "applicant":
+                person_set_id_number(user=user, id_number=DEMO_APPLICANT_ID_NUMBER, actor=None)
+            rows.append(
+                (
+                    username,
+                    str(role.label),
+                    organization.name if organization else "",
+                    "created" if created else "exists",
+                )
+            )
+        self.stdout.write(
+            f"Organizations: {len(organizations)} ({new_organizations} new); "
+            f"title series: {TitleSeries.objects.count()}; "
+            f"disciplines: {Discipline.objects.count()}"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, label, status in rows:
-            self.stdout.write(f"  {username:<10} {label:<28} {status}")
+        for username, label, organization_name, status in rows:
+            self.stdout.write(f"  {username:<10} {label:<28} {organization_name:<18} {status}")
+
+    def _organizations(self) -> tuple[dict[str, Organization], int]:
+        found, new = {}, 0
+        for name, name_en, kind, district in DEMO_ORGANIZATIONS:
+            organization = Organization.objects.filter(name=name).first()
+            if organization is None:
+                organization = organization_create(
+                    name=name, name_en=name_en, kind=kind, district=district, actor=None
+                )
+                new += 1
+            found[name] = organization
+        return found, new
+
+    def _title_series(self) -> None:
+        for code, name, name_en, disciplines in DEMO_TITLE_SERIES:
+            series, created = TitleSeries.objects.get_or_create(
+                code=code, defaults={"name": name, "name_en": name_en}
+            )
+            if created:
+                audit_record(actor=None, action="title_series.create", obj=series)
+            for discipline_code, discipline_name, discipline_name_en in disciplines:
+                discipline, created = Discipline.objects.get_or_create(
+                    code=discipline_code,
+                    defaults={
+                        "series": series,
+                        "name": discipline_name,
+                        "name_en": discipline_name_en,
+                    },
+                )
+                if created:
+                    audit_record(actor=None, action="discipline.create", obj=discipline)
