@@ -5,3 +5,47 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
+
+    def ready(self):
+        from applications import notifications  # noqa: F401 - registers the notification kinds
+        from applications.services import employer  # noqa: F401 - registers the notice sweeper
+        from applications.views import applicant_dashboard_context, employer_dashboard_context
+        from titles.audit import audit_action_label_register
+        from titles.enums import Role
+        from titles.people import dashboard_panel_register
+
+        dashboard_panel_register(
+            Role.APPLICANT,
+            template="applications/_dashboard_panel.html",
+            context=applicant_dashboard_context,
+        )
+        dashboard_panel_register(
+            Role.EMPLOYER_REVIEWER,
+            template="applications/_employer_panel.html",
+            context=employer_dashboard_context,
+        )
+
+        for action, label in {
+            "application.create": _("Application started"),
+            "application.update": _("Draft saved"),
+            "application.submit": _("Submitted to the employer"),
+            "application.return_to_applicant": _("Returned to the applicant"),
+            "application.resubmit": _("Submitted again"),
+            "application.withdraw": _("Withdrawn"),
+            "material.upload": _("Material uploaded"),
+            "material.delete": _("Material removed"),
+            "recommender.invite": _("Recommender invited"),
+            "recommender.remind": _("Recommender reminded"),
+            "recommender.replace": _("Recommender replaced"),
+            "recommender.verify": _("Recommender confirmed their identity"),
+            "recommender.respond": _("Recommendation received"),
+            "application.decline": _("Declined by the employer"),
+            "application.open_internal_notice": _("Internal notice published"),
+            "application.pass_internal_notice": _("Internal notice passed"),
+            "application.uphold_internal_objection": _("Objection upheld: declined"),
+            "application.recommend": _("Recommended to the evaluation agency"),
+            "internal_notice.objection": _("Objection raised"),
+            "internal_notice.objection_upheld": _("Objection upheld"),
+            "internal_notice.objection_dismissed": _("Objection dismissed"),
+        }.items():
+            audit_action_label_register(action, label)

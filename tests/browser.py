@@ -29,3 +29,19 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def orm(func, *args, **kwargs):
+    """Run ORM work from inside a Playwright block: in a worker thread, where no event loop runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run():
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

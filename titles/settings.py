@@ -41,6 +41,9 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = _secret_key()
+# Encrypts personal data (resident ID numbers). Unset: derived from SECRET_KEY (titles.id_numbers);
+# production sets it, so that rotating SECRET_KEY does not make the stored numbers unreadable.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -184,6 +187,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))  # never served directly
+# The largest material file accepted (applications.uploads), in bytes; 20 MB unless set.
+MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
+# The longest a PDF check may run (in a child process) before the file is refused as too complex;
+# keep it below the web server's request timeout.
+MATERIAL_CHECK_SECONDS = float(os.environ.get("MATERIAL_CHECK_SECONDS", "20"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -199,6 +207,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- The process ---------------------------------------------------------------------------
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 RECOMMENDER_LINK_DAYS = int(os.environ.get("RECOMMENDER_LINK_DAYS", "30"))
+# Rule 4: the agency's stipulated time to decide on eligibility, in working days.
+ELIGIBILITY_REVIEW_WORKING_DAYS = int(os.environ.get("ELIGIBILITY_REVIEW_WORKING_DAYS", "15"))
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -237,5 +247,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # pypdf warns once per defect it repairs: a hostile upload could write thousands of lines.
+        "pypdf": {"level": "ERROR"},
+    },
 }

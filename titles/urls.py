@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from titles import views, views_notifications
+from titles import views, views_notifications, views_signup
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +25,8 @@ urlpatterns = [
         views_notifications.notification_mark_read_view,
         name="notification_mark_read",
     ),
+    path("accounts/signup/", views_signup.signup, name="signup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,243 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.enums import (
+    HEAD_KIND_FOR_CATEGORY,
+    Category,
+    HeadKind,
+    MaterialSlot,
+    RecommenderKind,
+    SeniorTitleLevel,
+    TitleLevel,
+)
+from applications.models import Application
+from titles.enums import OrganizationKind
+from titles.models import Discipline, Organization, TitleSeries
+
+FREELANCER_BODY_KINDS = [
+    OrganizationKind.INDUSTRY_ASSOCIATION,
+    OrganizationKind.LEARNED_SOCIETY,
+    OrganizationKind.DISTRICT_HR_BUREAU,
+]
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the page showed, so a stale page is refused, not applied."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CategoryForm(VersionedForm):
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    is_freelancer = forms.BooleanField(
+        label=_("I am a freelancer (no employing organization)"), required=False
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.EMPLOYER, active=True),
+        required=False,
+    )
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    recommending_body = forms.ModelChoiceField(
+        label=_("Recommending body (freelancers)"),
+        queryset=Organization.objects.filter(kind__in=FREELANCER_BODY_KINDS, active=True),
+        required=False,
+    )
+    district = forms.CharField(
+        label=_("District of residence (freelancers)"), max_length=40, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_freelancer"):
+            if not data.get("recommending_body"):
+                self.add_error(
+                    "recommending_body",
+                    _(
+                        "A freelancer chooses an association, learned society "
+                        "or district HR bureau."
+                    ),
+                )
+            if not (data.get("district") or "").strip():
+                self.add_error("district", _("A freelancer gives the district of residence."))
+        elif not data.get("employer"):
+            self.add_error("employer", _("Choose your employer, or tick “freelancer”."))
+        return data
+
+
+class PersonalForm(VersionedForm):
+    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1[3-9]\d{9}$",
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+    )
+    email = forms.EmailField(label=_("Email"))
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=40,
+        required=False,
+        help_text=_("Stored encrypted; shown to others only masked. Leave empty to keep it."),
+    )
+    title_series = forms.ModelChoiceField(
+        label=_("Title series"), queryset=TitleSeries.objects.filter(active=True)
+    )
+    discipline = forms.ModelChoiceField(
+        label=_("Discipline"), queryset=Discipline.objects.filter(active=True)
+    )
+    level = forms.ChoiceField(label=_("Level sought"), choices=TitleLevel.choices)
+
+    def clean(self):
+        data = super().clean()
+        series, discipline = data.get("title_series"), data.get("discipline")
+        if series and discipline and discipline.series_id != series.pk:
+            self.add_error("discipline", _("This discipline does not belong to the chosen series."))
+        return data
+
+
+class AchievementsForm(VersionedForm):
+    academic_proficiency = forms.CharField(
+        label=_("Academic and technical proficiency"), widget=forms.Textarea, max_length=5000
+    )
+    professional_competence = forms.CharField(
+        label=_("Professional competence"), widget=forms.Textarea, max_length=5000
+    )
+    work_achievements = forms.CharField(
+        label=_("Work achievements"), widget=forms.Textarea, max_length=5000
+    )
+    performance_contributions = forms.CharField(
+        label=_("Performance contributions"), widget=forms.Textarea, max_length=5000
+    )
+
+
+class MaterialUploadForm(forms.Form):
+    slot = forms.ChoiceField(label=_("Kind of material"), choices=MaterialSlot.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    title = forms.CharField(label=_("Short description"), max_length=200, required=False)
+    material = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, allowed_slots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_slots is not None:
+            self.fields["slot"].choices = [
+                (value, label) for value, label in MaterialSlot.choices if value in allowed_slots
+            ]
+
+
+class RecommenderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RecommenderKind.choices)
+    head_kind = forms.ChoiceField(
+        label=_("Head's office"), choices=[("", "—"), *HeadKind.choices], required=False
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("Email"))
+    organization_name = forms.CharField(label=_("Organization"), max_length=200)
+    stated_title = forms.CharField(label=_("Title or position"), max_length=100)
+
+    def __init__(self, *args, application: Application | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None and application.category:
+            head = HEAD_KIND_FOR_CATEGORY[Category(application.category)]
+            self.fields["head_kind"].initial = head
+
+
+class SubmitForm(VersionedForm):
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that everything I submit is true, accurate and complete, and I answer for "
+            "its authenticity."
+        ),
+        error_messages={"required": _("Confirm the authenticity declaration to submit.")},
+    )
+
+
+class WithdrawForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), widget=forms.Textarea, max_length=2000, required=False
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw my application. This cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class ReturnForm(VersionedForm):
+    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea, max_length=5000)
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the email"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+    )
+
+
+class RecommendationForm(forms.Form):
+    senior_title = forms.CharField(label=_("Your senior professional title"), max_length=100)
+    senior_title_level = forms.ChoiceField(label=_("Title level"), choices=SeniorTitleLevel.choices)
+    title_certificate_number = forms.CharField(label=_("Title certificate number"), max_length=60)
+    field = forms.CharField(label=_("Your field"), max_length=100)
+    opinion = forms.CharField(
+        label=_("Your recommendation opinion"),
+        widget=forms.Textarea,
+        max_length=10000,
+        required=False,
+    )
+    letter = forms.FileField(label=_("Or: your signed letter (PDF, JPEG or PNG)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("opinion") or "").strip() and not data.get("letter"):
+            raise forms.ValidationError(_("Write your opinion or upload your signed letter."))
+        return data
+
+
+class DeclineForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea, max_length=5000
+    )
+
+
+class OpenNoticeForm(VersionedForm):
+    text = forms.CharField(label=_("Notice text"), widget=forms.Textarea, max_length=10000)
+    working_days = forms.IntegerField(
+        label=_("Working days"),
+        min_value=5,
+        max_value=60,
+        initial=5,
+        help_text=_(
+            "At least 5 full working days, counted from the first working day after today."
+        ),
+        error_messages={"min_value": _("A notice lasts at least 5 working days.")},
+    )
+
+
+class ObjectionForm(forms.Form):
+    real_name = forms.CharField(label=_("Your real name"), max_length=100)
+    statement = forms.CharField(label=_("Statement"), widget=forms.Textarea, max_length=10000)
+    evidence = forms.FileField(label=_("Evidence (optional; PDF, JPEG or PNG)"), required=False)
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("dismiss", _("Dismiss the objection")), ("uphold", _("Uphold the objection"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=5000)
+
+
+class RecommendForm(VersionedForm):
+    opinion = forms.CharField(
+        label=_("The organization's recommendation opinion"),
+        widget=forms.Textarea,
+        max_length=10000,
+    )
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    q = forms.CharField(label=_("Applicant name"), required=False, max_length=50)

@@ -1,0 +1,354 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from applications.enums import (
+    WITHDRAWABLE_STATES,
+    ApplicationState,
+    Category,
+    HeadKind,
+    MaterialSlot,
+    RecommenderKind,
+    RecommenderStatus,
+    SeniorTitleLevel,
+    TitleLevel,
+)
+
+S = ApplicationState
+
+
+class Application(models.Model):
+    """One person's application for a senior title. Only transitions change ``state``.
+
+    The ``@transition`` methods are pure (guards only); the services in ``applications.services``
+    run them inside a locked, audited transaction.
+    """
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
+    is_freelancer = models.BooleanField(_("freelancer"), default=False)
+    employer = models.ForeignKey(
+        "titles.Organization",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employee_applications",
+    )
+    recommending_body = models.ForeignKey(
+        "titles.Organization",
+        verbose_name=_("recommending body"),
+        help_text=_(
+            "For freelancers: an industry association, a learned society or the HR bureau "
+            "of the district of residence."
+        ),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="freelancer_applications",
+    )
+    district = models.CharField(_("district of residence"), max_length=40, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    title_series = models.ForeignKey(
+        "titles.TitleSeries",
+        verbose_name=_("title series"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    discipline = models.ForeignKey(
+        "titles.Discipline",
+        verbose_name=_("discipline"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    level = models.CharField(
+        _("level sought"), max_length=20, choices=TitleLevel.choices, blank=True
+    )
+    academic_proficiency = models.TextField(_("academic and technical proficiency"), blank=True)
+    professional_competence = models.TextField(_("professional competence"), blank=True)
+    work_achievements = models.TextField(_("work achievements"), blank=True)
+    performance_contributions = models.TextField(_("performance contributions"), blank=True)
+    authenticity_declared_at = models.DateTimeField(
+        _("authenticity declared at"), null=True, blank=True
+    )
+    state = FSMField(
+        _("state"),
+        default=S.DRAFT,
+        choices=S.choices,
+        protected=True,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    employer_opinion = models.TextField(_("employer's recommendation opinion"), blank=True)
+    recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
+    eligibility_due_at = models.DateTimeField(
+        _("eligibility review due at"), null=True, blank=True, db_index=True
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["state", "employer"]),
+            models.Index(fields=["state", "recommending_body"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.applicant}"
+
+    @property
+    def reference(self) -> str:
+        return f"GJ{self.pk:07d}" if self.pk else "GJ-"
+
+    @property
+    def reviewing_organization_id(self) -> int | None:
+        """The employer, or for a freelancer the chosen recommending body."""
+        return self.recommending_body_id if self.is_freelancer else self.employer_id
+
+    # Transitions: pure guards. Stage issues add theirs below.
+
+    @transition(field=state, source=S.DRAFT, target=S.EMPLOYER_REVIEW)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=S.EMPLOYER_REVIEW, target=S.RETURNED)
+    def return_to_applicant(self):
+        pass
+
+    @transition(field=state, source=S.RETURNED, target=S.EMPLOYER_REVIEW)
+    def resubmit(self):
+        pass
+
+    @transition(field=state, source=WITHDRAWABLE_STATES, target=S.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(field=state, source=S.EMPLOYER_REVIEW, target=S.DECLINED)
+    def decline(self):
+        pass
+
+    @transition(field=state, source=S.EMPLOYER_REVIEW, target=S.INTERNAL_NOTICE)
+    def open_internal_notice(self):
+        pass
+
+    @transition(field=state, source=S.INTERNAL_NOTICE, target=S.NOTICE_PASSED)
+    def pass_internal_notice(self):
+        pass
+
+    @transition(field=state, source=S.INTERNAL_NOTICE, target=S.DECLINED)
+    def uphold_internal_objection(self):
+        pass
+
+    @transition(field=state, source=S.NOTICE_PASSED, target=S.ELIGIBILITY_REVIEW)
+    def recommend(self):
+        pass
+
+
+class Material(models.Model):
+    """One piece of evidence in a slot; its file is in versions (never overwritten)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    slot = models.CharField(_("slot"), max_length=40, choices=MaterialSlot.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["slot", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_slot_display()} {self.title}".strip()
+
+
+def _material_upload_to(instance, filename: str) -> str:
+    return f"materials/{instance.material.application_id}/{filename}"
+
+
+class MaterialVersion(models.Model):
+    """A file as uploaded. Stored under a random name; frozen once submitted."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=_material_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("material version")
+        verbose_name_plural = _("material versions")
+        ordering = ["material", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "number"], name="material_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.number})"
+
+    @property
+    def frozen(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Recommender(models.Model):
+    """One of the "3+1": an in-field expert or the head, invited by email."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="recommenders"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RecommenderKind.choices)
+    head_kind = models.CharField(
+        _("head's office"), max_length=30, choices=HeadKind.choices, blank=True
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"))
+    organization_name = models.CharField(_("organization"), max_length=200)
+    stated_title = models.CharField(_("title or position"), max_length=100)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RecommenderStatus.choices,
+        default=RecommenderStatus.INVITED,
+    )
+    token_nonce = models.CharField(max_length=32)
+    invited_at = models.DateTimeField(_("invited at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    code_hash = models.CharField(max_length=128, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(_("identity confirmed at"), null=True, blank=True)
+    senior_title = models.CharField(_("senior title"), max_length=100, blank=True)
+    senior_title_level = models.CharField(
+        _("title level"), max_length=20, choices=SeniorTitleLevel.choices, blank=True
+    )
+    title_certificate_number = models.CharField(
+        _("title certificate number"), max_length=60, blank=True
+    )
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    opinion = models.TextField(_("recommendation opinion"), blank=True)
+    letter = models.ForeignKey(
+        MaterialVersion,
+        verbose_name=_("signed letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommender")
+        verbose_name_plural = _("recommenders")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"],
+                condition=~models.Q(status="replaced"),
+                name="recommender_email_unique_per_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def active(self) -> bool:
+        return self.status != RecommenderStatus.REPLACED
+
+    @property
+    def has_responded(self) -> bool:
+        return self.status == RecommenderStatus.RESPONDED
+
+
+class InternalNotice(models.Model):
+    """The employer's internal notice of an application (rule 2: at least 5 full working days)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="internal_notice"
+    )
+    organization = models.ForeignKey(
+        "titles.Organization", on_delete=models.PROTECT, related_name="internal_notices"
+    )
+    text = models.TextField(_("notice text"))
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    published_at = models.DateTimeField(_("published at"))
+    ends_at = models.DateTimeField(_("ends at"), db_index=True)
+    provisional = models.BooleanField(_("end date provisional"), default=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("internal notice")
+        verbose_name_plural = _("internal notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(working_days__gte=5), name="internal_notice_at_least_5_days"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.published_at:%Y-%m-%d}"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+def _objection_upload_to(instance, filename: str) -> str:
+    return f"objections/{instance.notice_id}/{filename}"
+
+
+class InternalObjection(models.Model):
+    """An objection raised by a member of the organization during the internal notice."""
+
+    notice = models.ForeignKey(InternalNotice, on_delete=models.CASCADE, related_name="objections")
+    objector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    objector_real_name = models.CharField(_("real name"), max_length=100)
+    statement = models.TextField(_("statement"))
+    evidence = models.FileField(
+        _("evidence"), upload_to=_objection_upload_to, max_length=200, blank=True
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.objector_real_name}: {self.statement[:30]}"

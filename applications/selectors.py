@@ -1,0 +1,238 @@
+"""Reads: what a user may see, what is missing, and what happens next."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from applications.enums import (
+    EXPERTS_REQUIRED,
+    HEAD_KIND_FOR_CATEGORY,
+    REQUIRED_SLOTS,
+    ApplicationState,
+    Category,
+    MaterialSlot,
+    RecommenderKind,
+    RecommenderStatus,
+)
+from applications.models import (
+    Application,
+    InternalNotice,
+    Material,
+    MaterialVersion,
+    Recommender,
+)
+
+S = ApplicationState
+
+
+def applications_of_applicant(user) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user).select_related(
+        "employer", "recommending_body", "title_series", "discipline"
+    )
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Every application this user may open: their own, and their organization's once submitted.
+
+    Stage issues widen this for agency staff, experts, committee members and bureau staff.
+    """
+    if not user.is_authenticated:
+        return Application.objects.none()
+    from titles.people import organizations_reviewable_by
+
+    organizations = organizations_reviewable_by(user).values("pk")
+    submitted = Application.objects.exclude(state=S.DRAFT)
+    return (
+        Application.objects.filter(applicant=user)
+        | submitted.filter(is_freelancer=False, employer__in=organizations)
+        | submitted.filter(is_freelancer=True, recommending_body__in=organizations)
+    ).distinct()
+
+
+def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
+    """The reviewer's organizations' applications in ``states``, oldest submission first."""
+    from titles.people import organizations_reviewable_by
+
+    organizations = organizations_reviewable_by(user).values("pk")
+    queryset = (
+        Application.objects.filter(state__in=states)
+        .filter(
+            Q(is_freelancer=False, employer__in=organizations)
+            | Q(is_freelancer=True, recommending_body__in=organizations)
+        )
+        .select_related(
+            "applicant",
+            "employer",
+            "recommending_body",
+            "title_series",
+            "discipline",
+            "internal_notice",
+        )
+        .order_by("submitted_at", "pk")
+    )
+    if query:
+        queryset = queryset.filter(applicant__real_name__icontains=query)
+    return queryset
+
+
+def internal_notices_visible_to(user) -> QuerySet[InternalNotice]:
+    """Notices of the organizations the user belongs to (members read them and may object)."""
+    if not user.is_authenticated:
+        return InternalNotice.objects.none()
+    from titles.people import organizations_of_member
+
+    return InternalNotice.objects.filter(
+        organization__in=organizations_of_member(user).values("pk")
+    ).select_related("application", "application__applicant", "organization")
+
+
+def material_versions_visible_to(user) -> QuerySet[MaterialVersion]:
+    return MaterialVersion.objects.filter(
+        material__application__in=applications_visible_to(user).values("pk")
+    )
+
+
+def application_with_details(queryset: QuerySet[Application], pk: int) -> Application:
+    """One application with materials, versions and recommenders in a fixed number of queries."""
+    return (
+        queryset.select_related(
+            "applicant",
+            "employer",
+            "recommending_body",
+            "title_series",
+            "discipline",
+            "internal_notice",
+        )
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.prefetch_related(
+                    Prefetch("versions", queryset=MaterialVersion.objects.order_by("number"))
+                ),
+            ),
+            Prefetch("recommenders", queryset=Recommender.objects.order_by("kind", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def active_recommenders(application: Application) -> list[Recommender]:
+    return [r for r in application.recommenders.all() if r.status != RecommenderStatus.REPLACED]
+
+
+def application_missing_items(application: Application) -> list[Promise | str]:
+    """Exactly what is still missing before this application can be submitted, in order."""
+    missing: list = []
+    if not application.category:
+        missing.append(_("Choose your category."))
+    if application.is_freelancer:
+        if not application.recommending_body_id:
+            missing.append(
+                _(
+                    "Choose the association, learned society or district HR bureau "
+                    "that recommends you."
+                )
+            )
+        if not application.district:
+            missing.append(_("Enter your district of residence."))
+    elif not application.employer_id:
+        missing.append(_("Choose your employer."))
+    applicant = application.applicant
+    if not applicant.real_name:
+        missing.append(_("Enter your real name."))
+    if not applicant.phone:
+        missing.append(_("Enter your phone number."))
+    if not getattr(applicant, "id_number_hash", ""):
+        missing.append(_("Enter your resident ID number."))
+    if not application.title_series_id:
+        missing.append(_("Choose the title series."))
+    if not application.discipline_id:
+        missing.append(_("Choose the discipline."))
+    if not application.level:
+        missing.append(_("Choose the level sought."))
+    for field in (
+        "academic_proficiency",
+        "professional_competence",
+        "work_achievements",
+        "performance_contributions",
+    ):
+        if not getattr(application, field).strip():
+            label = Application._meta.get_field(field).verbose_name
+            missing.append(_("Describe your %(dimension)s.") % {"dimension": label})
+    if application.category:
+        have = {
+            material.slot
+            for material in application.materials.all()
+            if any(True for _version in material.versions.all())
+        }
+        for slot in REQUIRED_SLOTS[Category(application.category)]:
+            if slot not in have:
+                missing.append(_("Upload: %(slot)s.") % {"slot": MaterialSlot(slot).label})
+    recommenders = active_recommenders(application)
+    experts = [r for r in recommenders if r.kind == RecommenderKind.EXPERT]
+    heads = [r for r in recommenders if r.kind == RecommenderKind.HEAD]
+    if len(experts) < EXPERTS_REQUIRED:
+        missing.append(
+            _("Name %(count)s more expert recommender(s).")
+            % {"count": EXPERTS_REQUIRED - len(experts)}
+        )
+    waiting = [r for r in experts if r.status != RecommenderStatus.RESPONDED]
+    if waiting:
+        missing.append(
+            _("Waiting for the recommendation of: %(names)s.")
+            % {"names": "、".join(r.name for r in waiting)}
+        )
+    for expert in experts:
+        if expert.status == RecommenderStatus.RESPONDED and not expert.senior_title:
+            missing.append(_("%(name)s has not recorded a senior title.") % {"name": expert.name})
+    if not heads:
+        missing.append(_("Name your head recommender."))
+    else:
+        head = heads[0]
+        if (
+            application.category
+            and head.head_kind != HEAD_KIND_FOR_CATEGORY[Category(application.category)]
+        ):
+            missing.append(_("Your head recommender does not fit your category: replace them."))
+        if head.status != RecommenderStatus.RESPONDED:
+            missing.append(
+                _("Waiting for the recommendation of: %(names)s.") % {"names": head.name}
+            )
+    return missing
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: Promise | str
+    who: Promise | str
+
+
+NEXT_STEPS: dict[str, NextStep] = {
+    S.DRAFT: NextStep(_("Complete the form and submit it."), _("You")),
+    S.EMPLOYER_REVIEW: NextStep(_("Your employer reviews the application."), _("Your employer")),
+    S.RETURNED: NextStep(_("Make the requested changes and submit again."), _("You")),
+    S.INTERNAL_NOTICE: NextStep(
+        _("The internal notice is running; then your employer recommends you."), _("Your employer")
+    ),
+    S.NOTICE_PASSED: NextStep(
+        _("Your employer sends the formal recommendation."), _("Your employer")
+    ),
+    S.ELIGIBILITY_REVIEW: NextStep(
+        _("The evaluation agency checks your eligibility."), _("The evaluation agency")
+    ),
+    S.SUPPLEMENT_REQUESTED: NextStep(
+        _("Answer the supplement request before its deadline."), _("You")
+    ),
+    S.PANEL_REVIEW: NextStep(_("The assessment panel writes its opinions."), _("The panel")),
+    S.COMMITTEE_REVIEW: NextStep(_("The committee votes by secret ballot."), _("The committee")),
+    S.BUREAU_REVIEW: NextStep(_("The bureau reviews the result."), _("The bureau")),
+    S.PUBLIC_NOTICE: NextStep(_("The public notice is running."), _("The bureau")),
+    S.CERTIFYING: NextStep(_("Your certificate is being issued."), _("The bureau")),
+    S.CERTIFIED: NextStep(_("Your certificate is ready to download."), _("You")),
+}
+
+
+def application_next_step(application: Application) -> NextStep | None:
+    return NEXT_STEPS.get(application.state)

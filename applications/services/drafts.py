@@ -1,0 +1,101 @@
+"""Creating a draft and saving the steps of the guided form."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from applications import permissions
+from applications.enums import (
+    HEAD_KIND_FOR_CATEGORY,
+    ApplicationState,
+    RecommenderKind,
+)
+from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
+from applications.models import Application
+from applications.services.base import _ACTIVE_STATUSES
+from titles.audit import audit_record
+
+# --- creating and editing --------------------------------------------------------------------
+
+
+def application_create(*, applicant) -> Application:
+    """Start a draft. One open application per person at a time."""
+    if not permissions.can_create_application(applicant):
+        raise NotAllowed
+    open_states = [
+        ApplicationState.DRAFT,
+        ApplicationState.RETURNED,
+        ApplicationState.EMPLOYER_REVIEW,
+        ApplicationState.INTERNAL_NOTICE,
+        ApplicationState.NOTICE_PASSED,
+        ApplicationState.ELIGIBILITY_REVIEW,
+        ApplicationState.SUPPLEMENT_REQUESTED,
+        ApplicationState.PANEL_REVIEW,
+        ApplicationState.COMMITTEE_REVIEW,
+        ApplicationState.BUREAU_REVIEW,
+        ApplicationState.PUBLIC_NOTICE,
+        ApplicationState.CERTIFYING,
+    ]
+    with transaction.atomic():
+        if applicant.applications.select_for_update().filter(state__in=open_states).exists():
+            raise RuleViolation(_("You already have an application in progress."))
+        application = Application.objects.create(applicant=applicant)
+        audit_record(
+            actor=applicant, action="application.create", obj=application, to_state="draft"
+        )
+    return application
+
+
+def application_update(
+    *, application: Application, actor, expected_version: int | None = None, **fields
+) -> Application:
+    """Save one step of the guided form (a draft, or a returned application being corrected)."""
+    editable = {
+        "category",
+        "is_freelancer",
+        "employer",
+        "recommending_body",
+        "district",
+        "department",
+        "title_series",
+        "discipline",
+        "level",
+        "academic_proficiency",
+        "professional_competence",
+        "work_achievements",
+        "performance_contributions",
+    }
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ChangedMeanwhile
+        if not permissions.can_edit(actor, locked):
+            raise NotAllowed
+        if "category" in fields and fields["category"] != locked.category:
+            head = locked.recommenders.filter(
+                kind=RecommenderKind.HEAD, status__in=_ACTIVE_STATUSES
+            ).first()
+            if head and head.head_kind != HEAD_KIND_FOR_CATEGORY.get(fields["category"]):
+                raise RuleViolation(
+                    _(
+                        "Replace the head recommender first: their office does not fit "
+                        "the new category."
+                    )
+                )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if locked.is_freelancer:
+            locked.employer = None
+        else:
+            locked.recommending_body = None
+        locked.version += 1
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="application.update",
+            obj=locked,
+            data={"fields": sorted(fields)},
+        )
+    return locked

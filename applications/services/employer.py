@@ -1,0 +1,338 @@
+"""The employer's (or, for a freelancer, the recommending body's) part of stage 1.
+
+Review (return, decline, open the internal notice), objections during the notice, the sweep that
+passes a notice whose period is over, and the formal recommendation to the agency.
+"""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from applications import permissions
+from applications.enums import ApplicationState
+from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
+from applications.models import Application, InternalNotice, InternalObjection, ObjectionStatus
+from applications.services.base import _transition
+from applications.uploads import upload_check
+from titles.audit import audit_record
+from titles.enums import Role
+from titles.notifications import notify
+from titles.sweep import sweeper
+
+MIN_NOTICE_WORKING_DAYS = 5
+
+
+def end_of_day(day) -> datetime:
+    """23:59:59.999999 of ``day`` in Asia/Shanghai, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def internal_notice_period(*, published: datetime, working_days: int) -> tuple[datetime, bool]:
+    """When a notice published at ``published`` ends (rule 2), and whether that is provisional."""
+    if working_days < MIN_NOTICE_WORKING_DAYS:
+        raise RuleViolation(
+            _("A notice lasts at least %(days)s working days.") % {"days": MIN_NOTICE_WORKING_DAYS}
+        )
+    from titles import workdays
+
+    start = timezone.localdate(published)
+    last_day = workdays.add_working_days(start, working_days)
+    return end_of_day(last_day), workdays.is_provisional_range(start, last_day)
+
+
+def internal_notice_text(application: Application, *, ends_at: datetime) -> str:
+    """The notice prepared from the application, in the active language; the reviewer may edit."""
+    return gettext(
+        "Internal public notice\n\n"
+        "%(name)s of %(department)s has applied for the assessment and recognition of a senior "
+        "professional title as %(category)s: %(series)s, %(discipline)s, %(level)s.\n\n"
+        "The notice runs until %(end)s. Any member of the organization who objects may raise an "
+        "objection on this page, under their real name, with a statement and evidence if any."
+    ) % {
+        "name": application.applicant.display_name,
+        "department": application.department or application.employer or "",
+        "category": application.get_category_display(),
+        "series": application.title_series or "",
+        "discipline": application.discipline or "",
+        "level": application.get_level_display(),
+        "end": timezone.localtime(ends_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _tell_applicant(application: Application, kind: str, **context) -> None:
+    notify(
+        recipient=application.applicant,
+        kind=kind,
+        context={"reference": application.reference, **context},
+        url=reverse("applications:detail", args=[application.pk]),
+    )
+
+
+def application_decline(
+    *, application: Application, actor, reason: str, expected_version: int | None = None
+) -> Application:
+    """The reviewer declines the application with a reason (final)."""
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_("Give the reason for declining."))
+
+    def record(locked: Application) -> None:
+        locked.decline_reason = reason
+        _tell_applicant(locked, "application_declined", reason=reason)
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="decline",
+        allowed=permissions.can_review,
+        reason=reason,
+        expected_version=expected_version,
+        before_save=record,
+    )
+
+
+def internal_notice_open(
+    *,
+    application: Application,
+    actor,
+    text: str,
+    working_days: int = MIN_NOTICE_WORKING_DAYS,
+    expected_version: int | None = None,
+) -> InternalNotice:
+    """Publish the internal notice now; it ends at the end of its last working day."""
+    if not text.strip():
+        raise RuleViolation(_("The notice needs a text."))
+    published = timezone.now()
+    ends_at, provisional = internal_notice_period(published=published, working_days=working_days)
+    created: list[InternalNotice] = []
+
+    def publish(locked: Application) -> None:
+        created.append(
+            InternalNotice.objects.create(
+                application=locked,
+                organization_id=locked.reviewing_organization_id,
+                text=text.strip(),
+                working_days=working_days,
+                published_at=published,
+                ends_at=ends_at,
+                provisional=provisional,
+                opened_by=actor,
+            )
+        )
+        _tell_applicant(
+            locked,
+            "internal_notice_opened",
+            end=timezone.localtime(ends_at).strftime("%Y-%m-%d"),
+        )
+
+    _transition(
+        application=application,
+        actor=actor,
+        name="open_internal_notice",
+        allowed=permissions.can_review,
+        expected_version=expected_version,
+        before_save=publish,
+    )
+    return created[0]
+
+
+def internal_objection_raise(
+    *, notice: InternalNotice, actor, real_name: str, statement: str, evidence=None
+) -> InternalObjection:
+    """A member of the organization objects while the notice runs."""
+    from titles.people import is_member_of
+
+    real_name, statement = real_name.strip(), statement.strip()
+    if not real_name or not statement:
+        raise RuleViolation(_("An objection needs your real name and a statement."))
+    if not is_member_of(actor, notice.organization_id):
+        raise NotAllowed
+    checked = None
+    if evidence is not None:
+        checked = upload_check(
+            file=evidence,
+            declared_name=evidence.name,
+            declared_content_type=getattr(evidence, "content_type", "") or "",
+            allowed_kinds={"pdf", "jpeg", "png"},
+            max_bytes=settings.MATERIAL_MAX_BYTES,
+        )
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=notice.application_id)
+        if application.state != ApplicationState.INTERNAL_NOTICE or timezone.now() > notice.ends_at:
+            raise RuleViolation(_("This notice is no longer running."))
+        objection = InternalObjection(
+            notice=notice, objector=actor, objector_real_name=real_name, statement=statement
+        )
+        if checked is not None:
+            evidence.seek(0)
+            objection.evidence.save(checked.storage_name, evidence, save=False)
+            objection.evidence_name = checked.display_name
+        try:
+            objection.save()
+            audit_record(
+                actor=actor,
+                action="internal_notice.objection",
+                obj=application,
+                data={"objection": objection.pk},
+            )
+            for reviewer in _reviewers(application):
+                notify(
+                    recipient=reviewer,
+                    kind="internal_objection_raised",
+                    context={"reference": application.reference},
+                    url=reverse("applications:internal_notice", args=[application.pk]),
+                )
+        except Exception:
+            if objection.evidence:
+                objection.evidence.delete(save=False)
+            raise
+    return objection
+
+
+def _reviewers(application: Application):
+    from titles.people import reviewers_of_organization
+
+    return reviewers_of_organization(application.reviewing_organization_id)
+
+
+def internal_objection_decide(
+    *, objection: InternalObjection, actor, uphold: bool, reason: str
+) -> InternalObjection:
+    """Uphold (the application is declined) or dismiss (with a reason) an open objection."""
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_("Give the reason for the decision."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(
+            pk=objection.notice.application_id
+        )
+        locked = InternalObjection.objects.select_for_update().get(pk=objection.pk)
+        if not permissions.can_review_notice(actor, application):
+            raise NotAllowed
+        if locked.status != ObjectionStatus.OPEN:
+            raise ChangedMeanwhile
+        locked.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+        locked.decision_reason = reason
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="internal_notice.objection_upheld"
+            if uphold
+            else "internal_notice.objection_dismissed",
+            obj=application,
+            reason=reason,
+            data={"objection": locked.pk},
+        )
+        if uphold:
+
+            def record(app: Application) -> None:
+                app.decline_reason = reason
+                _tell_applicant(app, "application_declined", reason=reason)
+
+            _transition(
+                application=application,
+                actor=actor,
+                name="uphold_internal_objection",
+                allowed=permissions.can_review_notice,
+                reason=reason,
+                before_save=record,
+            )
+    return locked
+
+
+@sweeper("internal_notices")
+def internal_notices_sweep(now: datetime) -> list[str]:
+    """Pass every notice whose period is over and that has no open objection."""
+    due = InternalNotice.objects.filter(
+        ends_at__lt=now,
+        passed_at__isnull=True,
+        application__state=ApplicationState.INTERNAL_NOTICE,
+    ).exclude(objections__status=ObjectionStatus.OPEN)
+    changes = []
+    for notice_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            notice = InternalNotice.objects.select_for_update().get(pk=notice_id)
+            if notice.passed_at or notice.objections.filter(status=ObjectionStatus.OPEN).exists():
+                continue
+
+            def mark(locked: Application, notice=notice) -> None:
+                notice.passed_at = now
+                notice.save(update_fields=["passed_at"])
+                for reviewer in _reviewers(locked):
+                    notify(
+                        recipient=reviewer,
+                        kind="internal_notice_passed",
+                        context={"reference": locked.reference},
+                        url=reverse("applications:detail", args=[locked.pk]),
+                    )
+
+            try:
+                application = _transition(
+                    application=notice.application,
+                    actor=None,
+                    name="pass_internal_notice",
+                    allowed=lambda actor, app: True,
+                    before_save=mark,
+                )
+            except ChangedMeanwhile:
+                continue
+            changes.append(f"application {application.reference}: internal_notice -> notice_passed")
+    return changes
+
+
+def application_recommend(
+    *, application: Application, actor, opinion: str, expected_version: int | None = None
+) -> Application:
+    """The organization's formal recommendation: to the agency, whose review clock starts."""
+    opinion = opinion.strip()
+    if not opinion:
+        raise RuleViolation(_("Write the organization's recommendation opinion."))
+
+    def record(locked: Application) -> None:
+        now = timezone.now()
+        locked.employer_opinion = opinion
+        locked.recommended_at = now
+        from titles import workdays
+
+        last_day = workdays.add_working_days(
+            timezone.localdate(now), settings.ELIGIBILITY_REVIEW_WORKING_DAYS
+        )
+        locked.eligibility_due_at = end_of_day(last_day)
+        _tell_applicant(locked, "application_recommended")
+        from titles.people import users_with_role
+
+        for staff in users_with_role(Role.AGENCY_STAFF):
+            notify(
+                recipient=staff,
+                kind="application_to_agency",
+                context={"reference": locked.reference, "applicant": locked.applicant.display_name},
+                url=reverse("applications:detail", args=[locked.pk]),
+            )
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="recommend",
+        allowed=permissions.can_review,
+        expected_version=expected_version,
+        before_save=record,
+    )
+
+
+__all__ = [
+    "application_decline",
+    "application_recommend",
+    "internal_notice_open",
+    "internal_notice_period",
+    "internal_notice_text",
+    "internal_notices_sweep",
+    "internal_objection_decide",
+    "internal_objection_raise",
+]

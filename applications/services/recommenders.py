@@ -1,0 +1,333 @@
+"""The "3+1" recommenders: invitations, links, codes and opinions."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications import permissions
+from applications.enums import (
+    EXPERTS_REQUIRED,
+    HEAD_KIND_FOR_CATEGORY,
+    ApplicationState,
+    Category,
+    MaterialSlot,
+    RecommenderKind,
+    RecommenderStatus,
+)
+from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
+from applications.models import Application, Material, MaterialVersion, Recommender
+from applications.services.base import _ACTIVE_STATUSES
+from applications.uploads import upload_check
+from titles.audit import audit_record
+from titles.notifications import email_to_address, notify
+
+RECOMMENDER_TOKEN_SALT = "applications.recommender.invitation"  # noqa: S105 - a salt
+CODE_VALID_MINUTES = 15
+CODE_MAX_ATTEMPTS = 5
+REMIND_INTERVAL = timedelta(hours=24)
+
+
+# --- recommenders ----------------------------------------------------------------------------
+
+
+def recommender_token(recommender: Recommender) -> str:
+    payload = {"r": recommender.pk, "a": recommender.application_id, "n": recommender.token_nonce}
+    return signing.dumps(payload, salt=RECOMMENDER_TOKEN_SALT, compress=True)
+
+
+def recommender_from_token(token: str, *, max_age_days: int | None = None) -> Recommender:
+    """The recommender a link is for; refuses expired, altered, replaced or reused links."""
+    max_age = timedelta(days=max_age_days or settings.RECOMMENDER_LINK_DAYS)
+    try:
+        payload = signing.loads(token, salt=RECOMMENDER_TOKEN_SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise RuleViolation(
+            _("This link has expired. Ask the applicant to send a reminder.")
+        ) from error
+    except signing.BadSignature as error:
+        raise RuleViolation(_("This link is not valid.")) from error
+    if not isinstance(payload, dict) or set(payload) != {"r", "a", "n"}:
+        raise RuleViolation(_("This link is not valid."))
+    recommender = (
+        Recommender.objects.select_related("application", "application__applicant")
+        .filter(pk=payload["r"], application_id=payload["a"], token_nonce=payload["n"])
+        .exclude(status=RecommenderStatus.REPLACED)
+        .first()
+    )
+    if recommender is None:
+        raise RuleViolation(_("This link is no longer valid."))
+    return recommender
+
+
+def _invitation_url(recommender: Recommender) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "applications:recommend", args=[recommender_token(recommender)]
+    )
+
+
+def _send_invitation(recommender: Recommender, *, reminder: bool) -> None:
+    application = recommender.application
+    context = {
+        "recommender": recommender.name,
+        "applicant": application.applicant.display_name,
+        "url": _invitation_url(recommender),
+        "days": settings.RECOMMENDER_LINK_DAYS,
+    }
+    email_to_address(
+        to_address=recommender.email,
+        language=application.applicant.preferred_language,
+        kind="recommender_reminder" if reminder else "recommender_invitation",
+        context=context,
+    )
+
+
+def recommender_invite(
+    *,
+    application: Application,
+    actor,
+    kind: str,
+    name: str,
+    email: str,
+    organization_name: str,
+    stated_title: str,
+    head_kind: str = "",
+) -> Recommender:
+    """Name one of the "3+1" and send them their personal link."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if not permissions.can_edit(actor, locked):
+            raise NotAllowed
+        active = locked.recommenders.filter(status__in=_ACTIVE_STATUSES)
+        if email == (locked.applicant.email or "").strip().lower():
+            raise RuleViolation(_("You cannot recommend yourself: name someone else."))
+        if active.filter(email=email).exists():
+            raise RuleViolation(_("This person is already one of your recommenders."))
+        if kind == RecommenderKind.EXPERT:
+            if active.filter(kind=kind).count() >= EXPERTS_REQUIRED:
+                raise RuleViolation(_("You already have three expert recommenders."))
+            head_kind = ""
+        elif kind == RecommenderKind.HEAD:
+            if active.filter(kind=kind).exists():
+                raise RuleViolation(_("You already have a head recommender."))
+            if not locked.category:
+                raise RuleViolation(_("Choose your category first: it decides who the head is."))
+            if head_kind != HEAD_KIND_FOR_CATEGORY[Category(locked.category)]:
+                raise RuleViolation(
+                    _("For your category the head recommender must be: %(kind)s.")
+                    % {"kind": HEAD_KIND_FOR_CATEGORY[Category(locked.category)].label}
+                )
+        else:
+            raise RuleViolation(_("Unknown kind of recommender."))
+        try:
+            with transaction.atomic():
+                recommender = Recommender.objects.create(
+                    application=locked,
+                    kind=kind,
+                    head_kind=head_kind,
+                    name=name.strip(),
+                    email=email,
+                    organization_name=organization_name.strip(),
+                    stated_title=stated_title.strip(),
+                    token_nonce=secrets.token_hex(16),
+                    invited_at=timezone.now(),
+                )
+        except IntegrityError as error:
+            raise RuleViolation(_("This person is already one of your recommenders.")) from error
+        audit_record(
+            actor=actor,
+            action="recommender.invite",
+            obj=locked,
+            data={"recommender": recommender.pk, "kind": kind},
+        )
+        _send_invitation(recommender, reminder=False)
+    return recommender
+
+
+def recommender_remind(*, recommender: Recommender, actor) -> Recommender:
+    """Send the link again to a recommender who has not responded (once a day at most)."""
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=recommender.application_id)
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if not permissions.can_edit(actor, locked.application):
+            raise NotAllowed
+        if locked.status not in (RecommenderStatus.INVITED, RecommenderStatus.VERIFIED):
+            raise RuleViolation(_("Only a recommender who has not responded can be reminded."))
+        last = locked.reminded_at or locked.invited_at
+        if timezone.now() - last < REMIND_INTERVAL:
+            raise RuleViolation(_("A reminder can be sent once a day."))
+        locked.reminded_at = timezone.now()
+        locked.save(update_fields=["reminded_at"])
+        audit_record(
+            actor=actor,
+            action="recommender.remind",
+            obj=locked.application,
+            data={"recommender": locked.pk},
+        )
+        _send_invitation(locked, reminder=True)
+    return locked
+
+
+def recommender_replace(*, recommender: Recommender, actor, **invitation) -> Recommender:
+    """Retire a recommender who has not responded (their link stops working) and invite another."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=recommender.application_id)
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if not permissions.can_edit(actor, application):
+            raise NotAllowed
+        if locked.status == RecommenderStatus.RESPONDED:
+            raise RuleViolation(_("A recommender who has responded cannot be replaced."))
+        if locked.status == RecommenderStatus.REPLACED:
+            raise ChangedMeanwhile
+        locked.status = RecommenderStatus.REPLACED
+        locked.token_nonce = secrets.token_hex(16)
+        locked.save(update_fields=["status", "token_nonce"])
+        audit_record(
+            actor=actor,
+            action="recommender.replace",
+            obj=application,
+            data={"recommender": locked.pk},
+        )
+        return recommender_invite(
+            application=application,
+            actor=actor,
+            kind=locked.kind,
+            head_kind=invitation.pop("head_kind", locked.head_kind),
+            **invitation,
+        )
+
+
+def _code_digest(recommender: Recommender, code: str) -> str:
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:recommender-code".encode()).digest()
+    message = f"{recommender.pk}:{recommender.token_nonce}:{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def recommender_send_code(*, recommender: Recommender) -> None:
+    """Email a six-digit code that proves the person opening the link reads that mailbox."""
+    with transaction.atomic():
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if locked.status != RecommenderStatus.INVITED:
+            raise RuleViolation(_("Your identity is already confirmed."))
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        locked.code_hash = _code_digest(locked, code)
+        locked.code_expires_at = timezone.now() + timedelta(minutes=CODE_VALID_MINUTES)
+        locked.code_attempts = 0
+        locked.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
+        email_to_address(
+            to_address=locked.email,
+            language=locked.application.applicant.preferred_language,
+            kind="recommender_code",
+            context={"code": code, "minutes": CODE_VALID_MINUTES},
+        )
+
+
+def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -> Recommender:
+    """Confirm the recommender's identity with the emailed code."""
+    with transaction.atomic():
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.pk == locked.application.applicant_id
+        ):
+            raise RuleViolation(_("You cannot write a recommendation for your own application."))
+        if locked.status != RecommenderStatus.INVITED:
+            raise RuleViolation(_("Your identity is already confirmed."))
+        if not locked.code_hash or locked.code_expires_at < timezone.now():
+            raise RuleViolation(_("The code has expired. Ask for a new one."))
+        if locked.code_attempts >= CODE_MAX_ATTEMPTS:
+            raise RuleViolation(_("Too many wrong codes. Ask for a new one."))
+        if not hmac.compare_digest(locked.code_hash, _code_digest(locked, code.strip())):
+            locked.code_attempts += 1
+            locked.save(update_fields=["code_attempts"])
+            raise RuleViolation(_("The code is not correct."))
+        locked.status = RecommenderStatus.VERIFIED
+        locked.verified_at = timezone.now()
+        locked.code_hash = ""
+        locked.save(update_fields=["status", "verified_at", "code_hash"])
+        audit_record(
+            actor=None,
+            action="recommender.verify",
+            obj=locked.application,
+            data={"recommender": locked.pk},
+        )
+    return locked
+
+
+def recommender_respond(
+    *,
+    recommender: Recommender,
+    senior_title: str,
+    senior_title_level: str,
+    title_certificate_number: str,
+    field: str,
+    opinion: str = "",
+    letter_file=None,
+    user=None,
+) -> Recommender:
+    """Record the recommender's title and their opinion (or signed letter). Final once sent."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=recommender.application_id)
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if user is not None and user.is_authenticated and user.pk == application.applicant_id:
+            raise RuleViolation(_("You cannot write a recommendation for your own application."))
+        if locked.status != RecommenderStatus.VERIFIED:
+            raise RuleViolation(_("Confirm your identity with the emailed code first."))
+        if application.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
+            raise RuleViolation(_("This application no longer takes recommendations."))
+        if not opinion.strip() and letter_file is None:
+            raise RuleViolation(_("Write your opinion or upload your signed letter."))
+        if letter_file is not None:
+            checked = upload_check(
+                file=letter_file,
+                declared_name=letter_file.name,
+                declared_content_type=getattr(letter_file, "content_type", "") or "",
+                allowed_kinds={"pdf", "jpeg", "png"},
+                max_bytes=settings.MATERIAL_MAX_BYTES,
+            )
+            material = Material.objects.create(
+                application=application, slot=MaterialSlot.RECOMMENDATION_LETTER, title=locked.name
+            )
+            letter_file.seek(0)
+            version = MaterialVersion(
+                material=material,
+                number=1,
+                original_name=checked.display_name,
+                kind=checked.kind,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=application.applicant,
+            )
+            version.file.save(checked.storage_name, letter_file, save=False)
+            version.save()
+            locked.letter = version
+        locked.senior_title = senior_title.strip()
+        locked.senior_title_level = senior_title_level
+        locked.title_certificate_number = title_certificate_number.strip()
+        locked.field = field.strip()
+        locked.opinion = opinion.strip()
+        locked.status = RecommenderStatus.RESPONDED
+        locked.responded_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=None,
+            action="recommender.respond",
+            obj=application,
+            data={"recommender": locked.pk},
+        )
+        notify(
+            recipient=application.applicant,
+            kind="recommendation_received",
+            context={"recommender": locked.name},
+            url=reverse("applications:detail", args=[application.pk]),
+        )
+    return locked

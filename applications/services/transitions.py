@@ -1,0 +1,142 @@
+"""Submit, return, resubmit and withdraw."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications import permissions
+from applications.errors import RuleViolation
+from applications.models import Application, MaterialVersion
+from applications.services.base import _transition
+from titles.notifications import notify
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+def _freeze_materials(application: Application) -> None:
+    MaterialVersion.objects.filter(
+        material__application=application, submitted_at__isnull=True
+    ).update(submitted_at=timezone.now())
+
+
+def _notify_reviewers(application: Application, kind: str) -> None:
+    from titles.people import reviewers_of_organization
+
+    for reviewer in reviewers_of_organization(application.reviewing_organization_id):
+        notify(
+            recipient=reviewer,
+            kind=kind,
+            context={
+                "applicant": application.applicant.display_name,
+                "reference": application.reference,
+            },
+            url=reverse("applications:detail", args=[application.pk]),
+        )
+
+
+def application_submit(
+    *, application: Application, actor, declaration: bool, expected_version: int | None = None
+) -> Application:
+    """Submit a complete draft to the employer (or recommending body): materials freeze."""
+    from applications.selectors import application_missing_items
+
+    if not declaration:
+        raise RuleViolation(_("Confirm the authenticity declaration to submit."))
+
+    def check_and_freeze(locked: Application) -> None:
+        missing = application_missing_items(locked)
+        if missing:
+            raise RuleViolation(
+                _("The application is not complete yet: %(missing)s")
+                % {"missing": "; ".join(str(item) for item in missing)}
+            )
+        now = timezone.now()
+        locked.authenticity_declared_at = now
+        locked.submitted_at = now
+        _freeze_materials(locked)
+        _notify_reviewers(locked, "application_submitted")
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="submit",
+        allowed=permissions.can_submit,
+        expected_version=expected_version,
+        before_save=check_and_freeze,
+    )
+
+
+def application_return(
+    *, application: Application, actor, reason: str, expected_version: int | None = None
+) -> Application:
+    """The employer returns the application to the applicant with reasons, for changes."""
+    if not reason.strip():
+        raise RuleViolation(_("Give the reasons for returning the application."))
+
+    def tell_applicant(locked: Application) -> None:
+        notify(
+            recipient=locked.applicant,
+            kind="application_returned",
+            context={"reason": reason.strip(), "reference": locked.reference},
+            url=reverse("applications:detail", args=[locked.pk]),
+        )
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="return_to_applicant",
+        allowed=permissions.can_return,
+        reason=reason.strip(),
+        expected_version=expected_version,
+        before_save=tell_applicant,
+    )
+
+
+def application_resubmit(
+    *, application: Application, actor, declaration: bool, expected_version: int | None = None
+) -> Application:
+    """The applicant sends a returned application back to the employer after changes."""
+    from applications.selectors import application_missing_items
+
+    if not declaration:
+        raise RuleViolation(_("Confirm the authenticity declaration to submit."))
+
+    def check_and_freeze(locked: Application) -> None:
+        missing = application_missing_items(locked)
+        if missing:
+            raise RuleViolation(
+                _("The application is not complete yet: %(missing)s")
+                % {"missing": "; ".join(str(item) for item in missing)}
+            )
+        locked.authenticity_declared_at = timezone.now()
+        _freeze_materials(locked)
+        _notify_reviewers(locked, "application_resubmitted")
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="resubmit",
+        allowed=permissions.can_resubmit,
+        expected_version=expected_version,
+        before_save=check_and_freeze,
+    )
+
+
+def application_withdraw(
+    *, application: Application, actor, reason: str = "", expected_version: int | None = None
+) -> Application:
+    """The applicant withdraws (any state before committee review)."""
+
+    def tell_reviewers(locked: Application) -> None:
+        if locked.submitted_at:
+            _notify_reviewers(locked, "application_withdrawn")
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="withdraw",
+        allowed=permissions.can_withdraw,
+        reason=reason.strip(),
+        expected_version=expected_version,
+        before_save=tell_reviewers,
+    )

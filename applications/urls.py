@@ -1,0 +1,57 @@
+from django.urls import path
+
+from applications import views, views_employer
+
+app_name = "applications"
+
+urlpatterns = [
+    path("applications/new/", views.application_new, name="new"),
+    path("applications/<int:pk>/", views.application_detail, name="detail"),
+    path("applications/<int:pk>/edit/<slug:step>/", views.application_step, name="step"),
+    path("applications/<int:pk>/materials/upload/", views.material_upload, name="material_upload"),
+    path(
+        "applications/<int:pk>/materials/<int:material_pk>/delete/",
+        views.material_delete,
+        name="material_delete",
+    ),
+    path(
+        "applications/<int:pk>/files/<int:version_pk>/",
+        views.material_download,
+        name="material_download",
+    ),
+    path(
+        "applications/<int:pk>/recommenders/<int:recommender_pk>/remind/",
+        views.recommender_remind,
+        name="recommender_remind",
+    ),
+    path(
+        "applications/<int:pk>/recommenders/<int:recommender_pk>/replace/",
+        views.recommender_replace,
+        name="recommender_replace",
+    ),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("applications/<int:pk>/return/", views.application_return, name="return"),
+    path("recommend/<str:token>/", views.recommend, name="recommend"),
+]
+
+urlpatterns += [
+    path("employer/", views_employer.employer_queue, name="employer_queue"),
+    path("applications/<int:pk>/decline/", views_employer.application_decline, name="decline"),
+    path(
+        "applications/<int:pk>/notice/open/",
+        views_employer.internal_notice_open,
+        name="internal_notice_open",
+    ),
+    path("applications/<int:pk>/notice/", views_employer.internal_notice, name="internal_notice"),
+    path(
+        "applications/<int:pk>/notice/objections/<int:objection_pk>/decide/",
+        views_employer.internal_objection_decide,
+        name="internal_objection_decide",
+    ),
+    path(
+        "applications/<int:pk>/recommend/",
+        views_employer.application_recommend,
+        name="recommend_formally",
+    ),
+    path("notices/internal/", views_employer.internal_notices_running, name="internal_notices"),
+]

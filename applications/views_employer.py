@@ -1,0 +1,210 @@
+"""The employer reviewer's pages: the queue, review decisions, the internal notice."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import permissions, selectors, services
+from applications.enums import ApplicationState
+from applications.errors import ApplicationError
+from applications.forms import (
+    DeclineForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    OpenNoticeForm,
+    QueueFilterForm,
+    RecommendForm,
+)
+from applications.models import InternalObjection
+from applications.uploads import UploadRefused
+
+QUEUE_STATES = [
+    ApplicationState.EMPLOYER_REVIEW,
+    ApplicationState.RETURNED,
+    ApplicationState.INTERNAL_NOTICE,
+    ApplicationState.NOTICE_PASSED,
+]
+
+
+@login_required
+def employer_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    form.fields["state"].choices = [("", _("All awaiting action"))] + [
+        (state.value, state.label) for state in QUEUE_STATES
+    ]
+    states = QUEUE_STATES
+    query = ""
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            states = [form.cleaned_data["state"]]
+        query = form.cleaned_data["q"].strip()
+    applications = selectors.employer_queue(request.user, states=states, query=query)
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/employer_queue.html",
+        {"form": form, "page": page, "now": timezone.now()},
+    )
+
+
+def _reviewable(request, pk):
+    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    if application is None or not permissions.can_review(request.user, application):
+        raise Http404
+    return application
+
+
+def _act(request, pk, form_class, action, success):
+    application = _reviewable(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("applications:detail", pk=pk)
+    try:
+        action(application, form.cleaned_data)
+        messages.success(request, success)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        DeclineForm,
+        lambda app, data: services.application_decline(
+            application=app,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        _("The application was declined."),
+    )
+
+
+@login_required
+@require_POST
+def internal_notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        OpenNoticeForm,
+        lambda app, data: services.internal_notice_open(
+            application=app,
+            actor=request.user,
+            text=data["text"],
+            working_days=data["working_days"],
+            expected_version=data["version"],
+        ),
+        _("The internal notice is published."),
+    )
+
+
+@login_required
+@require_POST
+def application_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        RecommendForm,
+        lambda app, data: services.application_recommend(
+            application=app,
+            actor=request.user,
+            opinion=data["opinion"],
+            expected_version=data["version"],
+        ),
+        _("The formal recommendation was sent to the evaluation agency."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def internal_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as members of the organization see it, with the objection form."""
+    notice = get_object_or_404(
+        selectors.internal_notices_visible_to(request.user), application_id=pk
+    )
+    application = notice.application
+    is_reviewer = permissions.can_review_notice(request.user, application)
+    form = ObjectionForm(initial={"real_name": request.user.real_name})
+    if request.method == "POST":
+        form = ObjectionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.internal_objection_raise(
+                    notice=notice,
+                    actor=request.user,
+                    real_name=form.cleaned_data["real_name"],
+                    statement=form.cleaned_data["statement"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except (ApplicationError, UploadRefused) as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Your objection was received. The reviewer decides it.")
+                )
+                return redirect("applications:internal_notice", pk=pk)
+    objections = notice.objections.select_related("objector", "decided_by")
+    if not is_reviewer:
+        objections = objections.filter(objector=request.user)
+    return render(
+        request,
+        "applications/internal_notice.html",
+        {
+            "notice": notice,
+            "application": application,
+            "objections": objections,
+            "is_reviewer": is_reviewer,
+            "running": application.state == ApplicationState.INTERNAL_NOTICE
+            and timezone.now() <= notice.ends_at,
+            "form": form,
+            "decision_form": ObjectionDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def internal_objection_decide(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+    application = _reviewable(request, pk)
+    objection = get_object_or_404(
+        InternalObjection.objects.filter(notice__application=application), pk=objection_pk
+    )
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give the reason."))
+    else:
+        try:
+            services.internal_objection_decide(
+                objection=objection,
+                actor=request.user,
+                uphold=form.cleaned_data["decision"] == "uphold",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The objection was decided."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return redirect("applications:internal_notice", pk=pk)
+
+
+@login_required
+def internal_notices_running(request: HttpRequest) -> HttpResponse:
+    """The running notices of every organization the user belongs to."""
+    notices = (
+        selectors.internal_notices_visible_to(request.user)
+        .filter(application__state=ApplicationState.INTERNAL_NOTICE, ends_at__gte=timezone.now())
+        .select_related("application__applicant", "organization")
+        .order_by("ends_at")
+    )
+    return render(request, "applications/internal_notices.html", {"notices": notices})

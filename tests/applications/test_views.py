@@ -1,0 +1,215 @@
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from applications.enums import ApplicationState, MaterialSlot, RecommenderKind
+from applications.models import Application, MaterialVersion
+from applications.services import recommender_token
+from tests.applications.factories import (
+    ApplicationFactory,
+    add_material,
+    add_recommender,
+    complete_application,
+    pdf_bytes,
+)
+from tests.factories import UserFactory
+from titles.enums import Role
+from titles.people import role_grant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted():
+    application = complete_application()
+    application.materials.first().versions.update(original_name="学位证书（扫描件）.pdf")
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.EMPLOYER_REVIEW)
+    application = Application.objects.get(pk=application.pk)
+    return application
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def urls_of(application):
+    version = MaterialVersion.objects.filter(material__application=application).first()
+    return [
+        f"/applications/{application.pk}/",
+        f"/applications/{application.pk}/files/{version.pk}/",
+    ]
+
+
+def test_outsiders_get_404_on_the_application_and_every_file(client, submitted):
+    other_applicant = UserFactory(roles=[Role.APPLICANT])
+    unrelated_employer_reviewer = UserFactory()
+    other_employer = ApplicationFactory().employer
+    role_grant(
+        user=unrelated_employer_reviewer,
+        role=Role.EMPLOYER_REVIEWER,
+        organization=other_employer,
+        actor=None,
+    )
+    other_application = ApplicationFactory()
+    recommender_elsewhere = add_recommender(other_application, RecommenderKind.EXPERT)
+    version_ids = MaterialVersion.objects.filter(material__application=submitted).values_list(
+        "pk", flat=True
+    )
+    for outsider in (other_applicant, unrelated_employer_reviewer):
+        as_user(client, outsider)
+        assert client.get(f"/applications/{submitted.pk}/").status_code == 404
+        for version_id in version_ids:
+            assert (
+                client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 404
+            )
+    client.logout()
+    # The recommender of another application: their link shows only that application.
+    response = client.get(f"/recommend/{recommender_token(recommender_elsewhere)}/")
+    assert response.status_code == 200
+    assert submitted.applicant.display_name not in response.content.decode()
+    for version_id in version_ids:
+        assert client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 302
+
+
+def test_the_applicant_and_their_employer_reviewer_see_it(client, submitted):
+    reviewer = UserFactory()
+    role_grant(
+        user=reviewer, role=Role.EMPLOYER_REVIEWER, organization=submitted.employer, actor=None
+    )
+    for user in (submitted.applicant, reviewer):
+        as_user(client, user)
+        for url in urls_of(submitted):
+            assert client.get(url).status_code == 200
+
+
+def test_chinese_file_name_is_downloaded_intact(client, submitted):
+    as_user(client, submitted.applicant)
+    version = MaterialVersion.objects.get(original_name="学位证书（扫描件）.pdf")
+    response = client.get(f"/applications/{submitted.pk}/files/{version.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''{quote('学位证书（扫描件）.pdf')}"
+    )
+    assert b"".join(response.streaming_content) == pdf_bytes()
+
+
+def test_a_draft_is_invisible_to_the_employer(client):
+    application = complete_application()
+    reviewer = UserFactory()
+    role_grant(
+        user=reviewer, role=Role.EMPLOYER_REVIEWER, organization=application.employer, actor=None
+    )
+    as_user(client, reviewer)
+    assert client.get(f"/applications/{application.pk}/").status_code == 404
+
+
+def test_upload_refused_stores_nothing_and_says_why(client, settings, tmp_path):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    html = SimpleUploadedFile(
+        "degree.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>", "application/pdf"
+    )
+    response = client.post(
+        f"/applications/{application.pk}/materials/upload/",
+        {"slot": MaterialSlot.DEGREE_CERTIFICATE, "file": html},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 400
+    assert response.json()["ok"] is False
+    assert response.json()["error"]
+    assert not MaterialVersion.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
+
+
+def test_upload_accepted_then_new_version(client):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    for expected_version in (1, 2):
+        response = client.post(
+            f"/applications/{application.pk}/materials/upload/",
+            {
+                "slot": MaterialSlot.DEGREE_CERTIFICATE,
+                "file": SimpleUploadedFile("学位.pdf", pdf_bytes(), "application/pdf"),
+            },
+        )
+        assert response.status_code == 302
+        version = MaterialVersion.objects.latest("id")
+        assert (version.number, version.original_name, version.kind) == (
+            expected_version,
+            "学位.pdf",
+            "pdf",
+        )
+        assert version.file.name != "学位.pdf" and "学位" not in version.file.name
+    assert application.materials.count() == 1
+
+
+def test_guided_steps_save_a_draft(client):
+    application = ApplicationFactory(category="", employer=None)
+    as_user(client, application.applicant)
+    response = client.get(f"/applications/{application.pk}/edit/category/")
+    assert response.status_code == 200
+    assert "类别" in response.content.decode()
+    response = client.post(
+        f"/applications/{application.pk}/edit/category/",
+        {"version": application.version, "category": "international", "is_freelancer": "on"},
+    )
+    assert response.status_code == 200  # a freelancer must name a body and a district
+    assert "自由职业者需选择" in response.content.decode()
+    application = Application.objects.get(pk=application.pk)
+    assert application.category == ""
+
+
+def test_submit_button_is_disabled_until_complete(client):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    html = client.get(f"/applications/{application.pk}/edit/submit/").content.decode()
+    assert 'disabled aria-disabled="true"' in html
+    complete = complete_application()
+    as_user(client, complete.applicant)
+    html = client.get(f"/applications/{complete.pk}/edit/submit/").content.decode()
+    assert 'disabled aria-disabled="true"' not in html
+
+
+def test_withdraw_needs_confirmation(client):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    response = client.post(
+        f"/applications/{application.pk}/withdraw/", {"version": application.version}
+    )
+    assert response.status_code == 200
+    application = Application.objects.get(pk=application.pk)
+    assert application.state == ApplicationState.DRAFT
+    response = client.post(
+        f"/applications/{application.pk}/withdraw/",
+        {"version": application.version, "confirm": "on"},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get(pk=application.pk)
+    assert application.state == ApplicationState.WITHDRAWN
+
+
+def test_stale_page_gets_changed_meanwhile_message(client):
+    application = complete_application()
+    as_user(client, application.applicant)
+    response = client.post(
+        f"/applications/{application.pk}/edit/submit/",
+        {"version": application.version - 1, "declaration": "on"},
+        follow=True,
+    )
+    assert "已被他人修改" in response.content.decode()
+    application = Application.objects.get(pk=application.pk)
+    assert application.state == ApplicationState.DRAFT
+
+
+def test_materials_page_lists_slots_for_the_category(client):
+    application = ApplicationFactory(category="international")
+    add_material(application, MaterialSlot.OVERSEAS_QUALIFICATION, "资格.pdf")
+    as_user(client, application.applicant)
+    html = client.get(f"/applications/{application.pk}/edit/materials/").content.decode()
+    assert "境外职业资格证书" in html
+    assert "资格.pdf" in html
+    assert "高层次人才计划入选证明" not in html
