@@ -13,8 +13,10 @@ Nothing the client says is trusted. ``upload_check`` runs, in this order, and re
    The extension and the content type the browser declared must both agree with what was found,
    and the kind must be one the slot takes.
 4. **A full parse.**
-   *PDF* (pypdf): a ``%PDF-x.y`` header at byte 0 and an ``%%EOF`` marker in the last 1 KB; not
-   encrypted in any way; at least one page; every object the cross-reference table names loads.
+   *PDF* (pypdf, in a child process limited in time and memory, since pypdf has quadratic paths
+   on crafted files; running out is ``pdf_too_complex``): a ``%PDF-x.y`` header at byte 0 and an
+   ``%%EOF`` marker in the last 1 KB; not encrypted in any way; at least one page; every object
+   the cross-reference table names loads.
    Then every indirect object is scanned: those the table names (object streams included) *and*
    every ``N G obj`` in the raw bytes (older revisions, orphans, the members of every object
    stream). Each is walked through its direct sub-objects only: references are never followed,
@@ -61,7 +63,6 @@ MAX_PDF_OBJECTS = 100_000  # indirect objects scanned, all sources together
 MAX_PDF_NODES = 10_000_000  # keys, values and array items visited, all objects together
 PDF_CHECK_MEMORY = 1024 * 1024 * 1024  # address space of the child that parses a PDF
 
-KIND_LABELS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
 EXTENSION_KINDS = {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
 STORED_EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 CONTENT_TYPES = {  # what browsers send; the first is the one we serve
@@ -169,11 +170,8 @@ MESSAGES = {
 }
 
 
-def _interpolate(template, params: dict) -> str:
-    return str(template) % params
-
-
-_lazy_interpolate = lazy(_interpolate, str)
+# A message with its values, translated only when shown (in the reader's language).
+_lazy_interpolate = lazy(lambda template, params: str(template) % params, str)
 
 
 class UploadRefused(Exception):
@@ -221,15 +219,13 @@ def upload_check(
     data = _read_bounded(file, max_bytes)
     found = _sniff(data)
     if found != named_kind:
-        raise UploadRefused(
-            "content_mismatch", named=KIND_LABELS[named_kind], found=KIND_LABELS[found]
-        )
+        raise UploadRefused("content_mismatch", named=named_kind.upper(), found=found.upper())
     if found not in allowed_kinds:
-        kinds = " / ".join(KIND_LABELS[kind] for kind in sorted(allowed_kinds))
+        kinds = " / ".join(kind.upper() for kind in sorted(allowed_kinds))
         raise UploadRefused("kind_not_allowed", kinds=kinds)
     declared = (declared_content_type or "").split(";")[0].strip().lower()
     if declared not in CONTENT_TYPES[found]:
-        raise UploadRefused("declared_type_mismatch", found=KIND_LABELS[found])
+        raise UploadRefused("declared_type_mismatch", found=found.upper())
     if found == "pdf":
         _check_pdf_isolated(data)
     else:
@@ -337,6 +333,8 @@ def _pdf_child(cpu_seconds: int) -> None:
         _check_pdf(sys.stdin.buffer.read())
     except UploadRefused as refused:
         sys.stdout.write(refused.code)
+    except MemoryError:
+        sys.stdout.write("pdf_too_complex")
     else:
         sys.stdout.write("ok")
 
