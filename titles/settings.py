@@ -6,6 +6,7 @@ The run command (``./dev run``) sets the variables a developer needs.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "titles.admin_apps.TwoFactorAdminConfig",  # django.contrib.admin, behind two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_fsm",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "titles",
     "applications",
     "review",
@@ -71,9 +75,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "titles.middleware_2fa.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "titles.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
 
 ROOT_URLCONF = "titles.urls"
@@ -159,6 +166,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "titles.User"
 AUTHENTICATION_BACKENDS = [
+    "titles.twofactor.SignInLockoutBackend",  # django-axes' AxesStandaloneBackend: first
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -172,6 +180,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 GUARDIAN_MONKEY_PATCH_USER = False
+# Lockout (django-axes): 5 failures for one username from one address lock that pair for 30
+# minutes; a success resets the count. Same client address as the audit trail.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "titles.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "titles.views_auth.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins
+# Two-factor sign-in (django-otp, TOTP): see titles.twofactor for who must use it.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "北京市高级职称评价")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the emailed link works for one day
 ANONYMOUS_USER_NAME = None
 
 # --- Language and time ----------------------------------------------------------------------
@@ -249,7 +271,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # pypdf warns once per defect it repairs: a hostile upload could write thousands of lines.
-        "pypdf": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not every successful sign-in
     },
 }

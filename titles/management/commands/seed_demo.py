@@ -6,6 +6,7 @@ from titles.enums import BeijingDistrict, OrganizationKind, Role
 from titles.id_numbers import id_number_check_character
 from titles.models import Discipline, Organization, TitleSeries, User
 from titles.people import organization_create, person_set_id_number, role_grant
+from titles.twofactor import TWO_FACTOR_ROLES, totp_device_ensure
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo data only
 
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         organizations, new_organizations = self._organizations()
         self._title_series()
         rows = []
+        totp_secrets = []
         for username, real_name, role in DEMO_PEOPLE:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -138,6 +140,8 @@ class Command(BaseCommand):
             role_grant(user=user, role=role, organization=organization, actor=None)
             if username == "applicant":
                 person_set_id_number(user=user, id_number=DEMO_APPLICANT_ID_NUMBER, actor=None)
+            if role in TWO_FACTOR_ROLES:  # these roles sign in with a code: a device, reused
+                totp_secrets.append((username, totp_device_ensure(user=user)[1]))
             rows.append(
                 (
                     username,
@@ -154,6 +158,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label, organization_name, status in rows:
             self.stdout.write(f"  {username:<10} {label:<28} {organization_name:<18} {status}")
+        self.stdout.write("Two-factor keys (add to an authenticator app as a time-based key):")
+        for username, secret in totp_secrets:
+            self.stdout.write(f"  {username:<10} {secret}")
 
     def _organizations(self) -> tuple[dict[str, Organization], int]:
         found, new = {}, 0

@@ -1,0 +1,47 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+class TokenForm(forms.Form):
+    """The 6-digit code from an authenticator app (checked by the two-factor services)."""
+
+    token = forms.CharField(
+        label=_("6-digit code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": r"[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": _("Enter the 6-digit code shown in your authenticator app.")},
+    )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form; the email is written in the recipient's own language."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        language = getattr(context["user"], "preferred_language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )

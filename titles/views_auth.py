@@ -1,0 +1,180 @@
+"""Sign-in, the lockout page, two-factor pages, password reset (services: titles.twofactor)."""
+
+from urllib.parse import urlencode
+
+import django_otp
+from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from titles.forms_auth import PasswordResetRequestForm, TokenForm
+from titles.twofactor import (
+    ENROLMENT_SESSION_KEY,
+    enrolment_key_for,
+    password_reset_record,
+    sign_in_failure_record,
+    sign_in_record,
+    totp_device_enrol,
+    totp_device_of,
+    totp_device_verify,
+    totp_provisioning_uri,
+    totp_qr_svg,
+    totp_secret_grouped,
+)
+
+# --- Sign-in and lockout ---------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in (django-axes counts failures); every outcome is audited."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sign_in_record(user=form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        request = self.request
+        sign_in_failure_record(
+            username=str(form.data.get("username", ""))[:150],
+            locked_out=bool(getattr(request, "axes_locked_out", False)),
+            failures=getattr(request, "axes_failures_since_start", None),
+            failure_limit=get_failure_limit(request, {"username": form.data.get("username")}),
+        )
+        return super().form_invalid(form)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout response (``AXES_LOCKOUT_CALLABLE``): a page in the user's language."""
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(
+        request,
+        "registration/locked_out.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+
+
+# --- Two-factor ------------------------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url_name: str, request: HttpRequest) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _otp_sign_in(request: HttpRequest, device) -> None:
+    """Mark this session verified by ``device``; a new session key for the raised privilege."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of sign-in: the code of the person's confirmed device."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if totp_device_of(request.user) is None:
+        return redirect(_with_next("two_factor_setup", request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = totp_device_verify(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
+            _otp_sign_in(request, device)
+            return redirect(_next_url(request))
+    return render(request, "twofactor/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@sensitive_post_parameters("token")
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrolment: a QR code and the secret in text; the device is confirmed by a correct code."""
+    user = request.user
+    if totp_device_of(user) is not None:
+        if user.is_verified():
+            messages.info(request, _("Two-factor sign-in is already set up for your account."))
+            return redirect(_next_url(request))
+        return redirect(_with_next("two_factor_verify", request))
+    key_hex = enrolment_key_for(request.session)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = totp_device_enrol(user=user, key_hex=key_hex, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
+            _otp_sign_in(request, device)
+            messages.success(
+                request,
+                _(
+                    "Two-factor sign-in is set up. "
+                    "From now on you will enter a code when you sign in."
+                ),
+            )
+            return redirect(_next_url(request))
+    uri = totp_provisioning_uri(user=user, key_hex=key_hex)
+    return render(
+        request,
+        "twofactor/setup.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "qr_svg": totp_qr_svg(uri),
+            "secret": totp_secret_grouped(key_hex),
+            "account": user.get_username(),
+            "issuer": settings.OTP_TOTP_ISSUER,
+        },
+    )
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+
+    @property
+    def extra_email_context(self):
+        """Links in the email start at ``SITE_URL``, never at the Host header of the request."""
+        return {"site_url": settings.SITE_URL.rstrip("/")}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_reset_record(user=form.user)
+        return response
