@@ -4,7 +4,7 @@ Review (return, decline, open the internal notice), objections during the notice
 passes a notice whose period is over, and the formal recommendation to the agency.
 """
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +19,7 @@ from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application, InternalNotice, InternalObjection, ObjectionStatus
 from applications.services.base import _transition
 from applications.uploads import upload_check
+from titles import workdays
 from titles.audit import audit_record
 from titles.enums import Role
 from titles.notifications import notify
@@ -27,22 +28,16 @@ from titles.sweep import sweeper
 MIN_NOTICE_WORKING_DAYS = 5
 
 
-def end_of_day(day) -> datetime:
-    """23:59:59.999999 of ``day`` in Asia/Shanghai, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.max))
-
-
 def internal_notice_period(*, published: datetime, working_days: int) -> tuple[datetime, bool]:
     """When a notice published at ``published`` ends (rule 2), and whether that is provisional."""
     if working_days < MIN_NOTICE_WORKING_DAYS:
         raise RuleViolation(
             _("A notice lasts at least %(days)s working days.") % {"days": MIN_NOTICE_WORKING_DAYS}
         )
-    from titles import workdays
-
-    start = timezone.localdate(published)
-    last_day = workdays.add_working_days(start, working_days)
-    return end_of_day(last_day), workdays.is_provisional_range(start, last_day)
+    deadline = workdays.deadline_compute(
+        start=timezone.localdate(published), working_days=working_days
+    )
+    return deadline.due_at, deadline.provisional
 
 
 def internal_notice_text(application: Application, *, ends_at: datetime) -> str:
@@ -299,12 +294,9 @@ def application_recommend(
         now = timezone.now()
         locked.employer_opinion = opinion
         locked.recommended_at = now
-        from titles import workdays
-
-        last_day = workdays.add_working_days(
-            timezone.localdate(now), settings.ELIGIBILITY_REVIEW_WORKING_DAYS
-        )
-        locked.eligibility_due_at = end_of_day(last_day)
+        locked.eligibility_due_at = workdays.deadline_compute(
+            start=timezone.localdate(now), working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS
+        ).due_at
         _tell_applicant(locked, "application_recommended")
         from titles.people import users_with_role
 
