@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from titles import admin_calendar  # noqa: F401 - the working-day calendar's admin
 from titles.audit import audit_action_label_register, audit_record
 from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, RoleAssignment, TitleSeries, User

@@ -7,4 +7,7 @@ class TitlesConfig(AppConfig):
     verbose_name = _("Senior titles")
 
     def ready(self):
-        from titles import notifications  # noqa: F401 - registers the outbox sweeper and kinds
+        from titles import (
+            calendar,  # noqa: F401 - the calendar sweeper, kinds and audit labels
+            notifications,  # noqa: F401 - registers the outbox sweeper and kinds
+        )
