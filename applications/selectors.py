@@ -1,6 +1,7 @@
 """Reads: what a user may see, what is missing, and what happens next."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.functional import Promise
@@ -23,13 +24,14 @@ from applications.models import (
     MaterialVersion,
     Recommender,
 )
+from titles import workdays
 
 S = ApplicationState
 
 
 def applications_of_applicant(user) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related(
-        "employer", "recommending_body", "title_series", "discipline"
+        "employer", "recommending_body", "title_series", "discipline", "internal_notice"
     )
 
 
@@ -207,6 +209,8 @@ def application_missing_items(application: Application) -> list[Promise | str]:
 class NextStep:
     text: Promise | str
     who: Promise | str
+    due_at: datetime | None = None
+    provisional: bool = False  # the due date lies in a year whose holidays are not official yet
 
 
 NEXT_STEPS: dict[str, NextStep] = {
@@ -235,4 +239,18 @@ NEXT_STEPS: dict[str, NextStep] = {
 
 
 def application_next_step(application: Application) -> NextStep | None:
-    return NEXT_STEPS.get(application.state)
+    """What happens next, who acts, and by when (for the states that have a deadline)."""
+    step = NEXT_STEPS.get(application.state)
+    if step is None:
+        return None
+    if application.state == S.INTERNAL_NOTICE:
+        notice = getattr(application, "internal_notice", None)
+        if notice is not None:
+            return replace(step, due_at=notice.ends_at, provisional=notice.provisional)
+    if application.state == S.ELIGIBILITY_REVIEW and application.eligibility_due_at:
+        return replace(
+            step,
+            due_at=application.eligibility_due_at,
+            provisional=workdays.datetime_is_provisional(application.eligibility_due_at),
+        )
+    return step

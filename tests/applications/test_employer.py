@@ -256,3 +256,15 @@ def test_queue_lists_the_organizations_applications_with_constant_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get("/employer/").content.decode()
     assert html.count("GJ") >= 6
+
+
+def test_applicant_dashboard_says_by_when(client):
+    application, reviewer = submitted()
+    with time_machine.travel(at(2026, 2, 13, 10, 0), tick=False):
+        open_notice(application, reviewer)
+        client.force_login(application.applicant)
+        html = client.get("/dashboard/").content.decode()
+    assert application.reference in html
+    assert "单位内部公示" in html
+    assert "2026-02-27" in html
+    assert "（暂定）" not in html
