@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -43,6 +43,7 @@ from titles.notifications import notification_kind_register, notify
 from titles.sweep import sweeper
 
 FIRST_YEAR, LAST_YEAR = 2000, 2200
+CALENDAR_WRITE_LOCK_KEY = 727_004  # serialises calendar entries (pg_advisory_xact_lock)
 NOTICE_LINES_MAX = 50
 
 for _action, _label in {
@@ -233,9 +234,7 @@ def deadline_tracked(*, obj: models.Model, field: str) -> TrackedDeadline | None
 # --- recomputation ----------------------------------------------------------------------------
 
 
-def _recompute_one(
-    tracked: TrackedDeadline, *, source: workdays.YearSource, actor, years: list[int]
-) -> DeadlineMove | None:
+def _recompute_one(tracked: TrackedDeadline, *, source: workdays.YearSource) -> DeadlineMove | None:
     """Recompute one open deadline (owner row locked first, then the tracking row)."""
     now = timezone.now()
     model = tracked.content_type.model_class()
@@ -273,21 +272,7 @@ def _recompute_one(
     tracked.last_day, tracked.due_at, tracked.provisional = last_day, due_at, provisional
     tracked.recomputed_at = now
     tracked.save(update_fields=["last_day", "due_at", "provisional", "recomputed_at"])
-    audit_record(
-        actor=actor,
-        action="deadline.recompute",
-        obj=owner,
-        reason=f"calendar {', '.join(str(year) for year in years)}",
-        data={
-            "field": tracked.field,
-            "rule": tracked.rule,
-            "from": _iso(old_due_at),
-            "to": _iso(due_at),
-            "provisional_from": old_provisional,
-            "provisional_to": provisional,
-        },
-    )
-    move = DeadlineMove(
+    return DeadlineMove(
         tracked=tracked,
         owner=owner,
         old_due_at=old_due_at,
@@ -295,21 +280,46 @@ def _recompute_one(
         old_provisional=old_provisional,
         new_provisional=provisional,
     )
-    rule = _RULES.get(tracked.rule)
-    if move.moved and rule and rule.on_moved:
-        rule.on_moved(move)
-    return move
 
 
 def _recompute(
-    candidates: Iterable[TrackedDeadline], *, source: workdays.YearSource, actor, years: list[int]
+    candidates: Iterable[TrackedDeadline], *, source: workdays.YearSource
 ) -> list[DeadlineMove]:
+    """Lock, recompute and write every candidate; audit nothing yet.
+
+    Every row lock is taken before the caller's first audit event: ``audit_record`` holds the
+    chain lock until commit, and a transition locks its row *then* audits, so auditing first and
+    locking owners afterwards could deadlock with it.
+    """
     moves = []
     for tracked in candidates:
-        move = _recompute_one(tracked, source=source, actor=actor, years=years)
+        move = _recompute_one(tracked, source=source)
         if move is not None:
             moves.append(move)
     return moves
+
+
+def _record_moves(moves: list[DeadlineMove], *, actor, years: list[int]) -> None:
+    """Audit each recomputed deadline on its owner, then tell each rule's parties of moves."""
+    for move in moves:
+        audit_record(
+            actor=actor,
+            action="deadline.recompute",
+            obj=move.owner,
+            reason=f"calendar {', '.join(str(year) for year in years)}",
+            data={
+                "field": move.tracked.field,
+                "rule": move.tracked.rule,
+                "from": _iso(move.old_due_at),
+                "to": _iso(move.new_due_at),
+                "provisional_from": move.old_provisional,
+                "provisional_to": move.new_provisional,
+            },
+        )
+    for move in moves:
+        rule = _RULES.get(move.tracked.rule)
+        if move.moved and rule and rule.on_moved:
+            rule.on_moved(move)
 
 
 def _moves_text(moves: list[DeadlineMove]) -> str:
@@ -457,16 +467,18 @@ def calendar_year_enter(
     """Enter (or correct) the official holiday schedule of ``year``.
 
     ``days`` are all its holidays and adjusted working days; they replace the year's previous
-    ones. Makes the year official, records one audit event (``calendar.year_enter`` the first
-    time, ``calendar.year_correct`` after) listing the days added and removed, then recomputes
-    every open tracked deadline over the year: each moves later, never earlier (its owner's
-    field is written and a ``deadline.recompute`` event recorded), and bureau staff are told
-    which moved. Other processes see the new calendar when this commits. Entering exactly what
+    ones. Makes the year official and recomputes every open tracked deadline over the year: each
+    moves later, never earlier, and its owner's field is written. Records one audit event
+    (``calendar.year_enter`` the first time, ``calendar.year_correct`` after) listing the days
+    added and removed, then one ``deadline.recompute`` per recomputed deadline; bureau staff are
+    told which moved. Other processes see the new calendar when this commits. Entering exactly what
     is already there changes nothing. Raises :class:`CalendarEntryInvalid` for a bad entry.
     """
     entries = _validated(year, days)
     reference = " ".join(unicodedata.normalize("NFC", reference or "").split())[:200]
     with transaction.atomic():
+        with connection.cursor() as cursor:  # one calendar writer at a time
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CALENDAR_WRITE_LOCK_KEY])
         existing = CalendarYear.objects.select_for_update().filter(year=year).first()
         before = {
             day.date: CalendarDayEntry(date=day.date, kind=day.kind, holiday=day.holiday)
@@ -507,6 +519,11 @@ def calendar_year_enter(
                 if before.get(day) != entry
             ]
         )
+        _announce_change()
+        candidates = TrackedDeadline.objects.filter(
+            closed_at__isnull=True, start__lte=date(year, 12, 31), last_day__gte=date(year, 1, 1)
+        ).order_by("id")
+        moves = _recompute(list(candidates), source=workdays.fresh_year_source())
         audit_record(
             actor=actor,
             action="calendar.year_correct" if existing else "calendar.year_enter",
@@ -519,13 +536,7 @@ def calendar_year_enter(
                 "revision": calendar_year.revision,
             },
         )
-        _announce_change()
-        candidates = TrackedDeadline.objects.filter(
-            closed_at__isnull=True, start__lte=date(year, 12, 31), last_day__gte=date(year, 1, 1)
-        ).order_by("id")
-        moves = _recompute(
-            list(candidates), source=workdays.fresh_year_source(), actor=actor, years=[year]
-        )
+        _record_moves(moves, actor=actor, years=[year])
         _tell_staff(moves, years=[year], actor=actor)
     return CalendarEntryResult(calendar_year, existing is None, True, added, removed, moves)
 
@@ -559,6 +570,7 @@ def calendar_recompute_sweep(now: datetime) -> list[str]:
         )
     )
     with transaction.atomic():
-        moves = _recompute(candidates, source=workdays.fresh_year_source(), actor=None, years=years)
+        moves = _recompute(candidates, source=workdays.fresh_year_source())
+        _record_moves(moves, actor=None, years=years)
         _tell_staff(moves, years=years, actor=None)
     return [f"deadline {move}" for move in moves]

@@ -21,11 +21,17 @@ from applications.services.base import _transition
 from applications.uploads import upload_check
 from titles import workdays
 from titles.audit import audit_record
+from titles.calendar import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
 from titles.notifications import notify
 from titles.sweep import sweeper
 
 MIN_NOTICE_WORKING_DAYS = 5
+NOTICE_DEADLINE_RULE = "internal_notice"
+ELIGIBILITY_DEADLINE_RULE = "eligibility_review"
+
+deadline_rule_register(NOTICE_DEADLINE_RULE, label=_("end of the internal notice"))
+deadline_rule_register(ELIGIBILITY_DEADLINE_RULE, label=_("eligibility review deadline"))
 
 
 def internal_notice_period(*, published: datetime, working_days: int) -> tuple[datetime, bool]:
@@ -107,18 +113,26 @@ def internal_notice_open(
     created: list[InternalNotice] = []
 
     def publish(locked: Application) -> None:
-        created.append(
-            InternalNotice.objects.create(
-                application=locked,
-                organization_id=locked.reviewing_organization_id,
-                text=text.strip(),
-                working_days=working_days,
-                published_at=published,
-                ends_at=ends_at,
-                provisional=provisional,
-                opened_by=actor,
-            )
+        notice = InternalNotice.objects.create(
+            application=locked,
+            organization_id=locked.reviewing_organization_id,
+            text=text.strip(),
+            working_days=working_days,
+            published_at=published,
+            ends_at=ends_at,
+            provisional=provisional,
+            opened_by=actor,
         )
+        # Tracked, so that entering an official holiday schedule moves it (later, never earlier).
+        deadline_track(
+            obj=notice,
+            field="ends_at",
+            start=timezone.localdate(published),
+            working_days=working_days,
+            rule=NOTICE_DEADLINE_RULE,
+            provisional_field="provisional",
+        )
+        created.append(notice)
         _tell_applicant(
             locked,
             "internal_notice_opened",
@@ -228,6 +242,7 @@ def internal_objection_decide(
         if uphold:
 
             def record(app: Application) -> None:
+                deadline_close(obj=objection.notice, field="ends_at")
                 app.decline_reason = reason
                 _tell_applicant(app, "application_declined", reason=reason)
 
@@ -260,6 +275,7 @@ def internal_notices_sweep(now: datetime) -> list[str]:
             def mark(locked: Application, notice=notice) -> None:
                 notice.passed_at = now
                 notice.save(update_fields=["passed_at"])
+                deadline_close(obj=notice, field="ends_at")
                 for reviewer in _reviewers(locked):
                     notify(
                         recipient=reviewer,
@@ -294,9 +310,13 @@ def application_recommend(
         now = timezone.now()
         locked.employer_opinion = opinion
         locked.recommended_at = now
-        locked.eligibility_due_at = workdays.deadline_compute(
-            start=timezone.localdate(now), working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS
-        ).due_at
+        deadline_track(
+            obj=locked,
+            field="eligibility_due_at",
+            start=timezone.localdate(now),
+            working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS,
+            rule=ELIGIBILITY_DEADLINE_RULE,
+        )
         _tell_applicant(locked, "application_recommended")
         from titles.people import users_with_role
 

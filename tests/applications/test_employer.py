@@ -268,3 +268,18 @@ def test_applicant_dashboard_says_by_when(client):
     assert "单位内部公示" in html
     assert "2026-02-27" in html
     assert "（暂定）" not in html
+
+
+def test_notice_over_a_provisional_year_moves_later_when_the_year_is_entered():
+    from tests.titles.test_workdays import days_2027
+    from titles.calendar import calendar_year_enter
+
+    application, reviewer = submitted()
+    with time_machine.travel(at(2026, 12, 28, 10, 0), tick=False):
+        notice = open_notice(application, reviewer)
+    # Dec 29, 30, 31, then (provisionally) Fri Jan 1 and Mon Jan 4.
+    assert (notice.ends_at, notice.provisional) == (at(2027, 1, 4, 23, 59, 59, 999999), True)
+    calendar_year_enter(year=2027, days=days_2027(), actor=None)
+    notice = InternalNotice.objects.get(pk=notice.pk)
+    # New Year's Day is a holiday after all: the fifth working day is Tue Jan 5.
+    assert (notice.ends_at, notice.provisional) == (at(2027, 1, 5, 23, 59, 59, 999999), False)

@@ -14,9 +14,10 @@ def test_seed_demo_twice_makes_one_user_per_role(capsys):
     assert "password for all: demo-pass-2026" in first
     assert first.count(" created") == 7
     assert second.count(" exists") == 7
-    assert User.objects.count() == 7
+    assert User.objects.count() == 9  # one per role, and two more applicants
     for role in Role:
-        assert User.objects.filter(groups__name=role.value).count() == 1
+        expected = 3 if role == Role.APPLICANT else 1
+        assert User.objects.filter(groups__name=role.value).count() == expected
     assert User.objects.get(username="applicant").check_password("demo-pass-2026")
 
 
@@ -36,7 +37,7 @@ def test_seed_demo_ties_people_to_organizations_of_every_kind(capsys):
     assert "Organizations: 11 (11 new)" in out
     assert "Organizations: 11 (0 new)" in out
     assert set(Organization.objects.values_list("kind", flat=True)) == set(OrganizationKind.values)
-    assert RoleAssignment.objects.count() == 7
+    assert RoleAssignment.objects.count() == 9
     employer = User.objects.get(username="employer")
     assert [o.name for o in organizations_reviewable_by(employer)] == ["北京智源科技有限公司"]
     assert [
@@ -53,3 +54,18 @@ def test_seed_demo_ties_people_to_organizations_of_every_kind(capsys):
         "人工智能",
         "电子信息",
     ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_applications_in_several_states_once(capsys):
+    from applications.models import Application
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert out.count("Demo applications:") == 1
+    assert dict(Application.objects.values_list("applicant__username", "state")) == {
+        "applicant": "employer_review",
+        "applicant2": "internal_notice",
+        "applicant3": "draft",
+    }

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.template import Context, Template
 from django.utils import translation
 
@@ -67,9 +68,8 @@ def _rule():
 
 
 def days_2027(*, new_year: bool = True) -> list[CalendarDayEntry]:
-    """A made-up official 2027 schedule (the real one was not published when this was written):
-    New Year's Day Fri Jan 1 to Sun Jan 3 off; Spring Festival Sat Feb 6 to Sun Feb 14 off,
-    Saturday Feb 20 worked."""
+    """A made-up 2027 schedule for these tests (not the State Council's): New Year's Day Fri
+    Jan 1 to Sun Jan 3 off; Spring Festival Sat Feb 6 to Sun Feb 14 off, Saturday Feb 20 worked."""
     entries = []
     if new_year:
         entries += [CalendarDayEntry(date(2027, 1, d), H, "new_years_day") for d in (1, 2, 3)]
@@ -272,6 +272,34 @@ def test_a_change_in_another_process_is_seen_at_the_next_call(django_assert_num_
     cache.set(workdays.VERSION_CACHE_KEY, f"another process {uuid.uuid4().hex}", timeout=None)
     with django_assert_num_queries(1):
         assert is_working_day(date(2026, 2, 16)) is False
+
+
+def test_without_a_shared_cache_each_request_reads_again(settings, django_assert_num_queries):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with django_assert_num_queries(1):
+        assert is_working_day(date(2026, 2, 14)) is True
+    with django_assert_num_queries(0):
+        assert is_working_day(date(2026, 2, 14)) is True
+    # Connected to request_started and task_prerun (sending request_started here would also
+    # close the test's database connection).
+    assert "titles.workdays.request_started" in [key[0][0] for key in request_started.receivers]
+    workdays._drop_unshared_cache(sender=None)
+    with django_assert_num_queries(1):
+        assert is_working_day(date(2026, 2, 14)) is True
+
+
+def test_when_the_cache_server_is_down_the_calendar_is_read_uncached(
+    settings, django_assert_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with django_assert_num_queries(2):
+        assert is_working_day(date(2026, 2, 14)) is True
+        assert add_working_days(date(2026, 2, 12), 3) == date(2026, 2, 24)
 
 
 def test_an_entered_year_is_read_in_its_transaction_and_published_on_commit(
@@ -625,3 +653,49 @@ def test_the_calendar_admin_pages_load(admin_client):
         assert (url, response.status_code) == (url, 200)
     assert admin_client.get("/admin/titles/calendaryear/2026/delete/").status_code == 403
     assert admin_client.get("/admin/titles/calendarday/add/").status_code == 403
+
+
+def test_a_notice_end_and_its_provisional_flag_follow_the_entry():
+    from applications.models import InternalNotice
+
+    moved = []
+    deadline_rule_register("test_notice", label="internal notice", on_moved=moved.append)
+    application = ApplicationFactory()
+    published = at(2026, 12, 29, 10, 0)
+    notice = InternalNotice.objects.create(
+        application=application,
+        organization=application.employer,
+        text="公示",
+        working_days=5,
+        published_at=published,
+        ends_at=published,
+        opened_by=application.applicant,
+    )
+    # Dec 30, 31, Jan 1 (provisionally a working day), Jan 4, 5.
+    due = deadline_track(
+        obj=notice,
+        field="ends_at",
+        provisional_field="provisional",
+        start=date(2026, 12, 29),
+        working_days=5,
+        rule="test_notice",
+    )
+    assert (due, notice.ends_at, notice.provisional) == (end_of(2027, 1, 5), due, True)
+    stored = InternalNotice.objects.get(pk=notice.pk)
+    assert (stored.ends_at, stored.provisional) == (end_of(2027, 1, 5), True)
+    template = Template("{% load workdays %}{% deadline notice.ends_at %}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"notice": stored})).endswith("（暂定）</span>")
+
+    calendar_year_enter(year=2027, days=days_2027(), actor=None)
+
+    stored = InternalNotice.objects.get(pk=notice.pk)
+    # Jan 1 to 3 are off now: Dec 30, 31, Jan 4, 5, 6.
+    assert (stored.ends_at, stored.provisional) == (end_of(2027, 1, 6), False)
+    assert [(move.owner.pk, move.new_due_at) for move in moved] == [(notice.pk, end_of(2027, 1, 6))]
+    with translation.override("zh-hans"):
+        assert template.render(Context({"notice": stored})) == (
+            '<time datetime="2027-01-06T23:59:59.999999+08:00">2027-01-06</time>'
+        )
+    assert deadline_close(obj=notice, field="ends_at") is True
+    assert deadline_close(obj=notice, field="ends_at") is False

@@ -120,7 +120,10 @@ DEMO_APPLICANT_ID_NUMBER = "11010819900307123" + id_number_check_character("1101
 
 
 class Command(BaseCommand):
-    help = "Create one demo user per role (password printed). Safe to run twice."
+    help = (
+        "Create one demo user per role (password printed) and a few applications in several "
+        "states. Safe to run twice."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -158,6 +161,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label, organization_name, status in rows:
             self.stdout.write(f"  {username:<10} {label:<28} {organization_name:<18} {status}")
+        from applications.demo import demo_applications_seed
+
+        made = demo_applications_seed(
+            password=DEMO_PASSWORD, employer_reviewer=User.objects.get(username="employer")
+        )
+        if made:
+            self.stdout.write("Demo applications:")
+            for line in made:
+                self.stdout.write(line)
         self.stdout.write("Two-factor keys (add to an authenticator app as a time-based key):")
         for username, secret in totp_secrets:
             self.stdout.write(f"  {username:<10} {secret}")

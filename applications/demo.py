@@ -1,0 +1,147 @@
+"""Demo applications in several states, for ``manage.py seed_demo`` (safe to run twice)."""
+
+import io
+import secrets
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from applications import services
+from applications.enums import (
+    EXPERTS_REQUIRED,
+    HEAD_KIND_FOR_CATEGORY,
+    REQUIRED_SLOTS,
+    ApplicationState,
+    Category,
+    RecommenderKind,
+    RecommenderStatus,
+    TitleLevel,
+)
+from applications.models import Application, Material, MaterialVersion, Recommender
+from titles.audit import audit_record
+from titles.enums import Role
+from titles.models import Discipline, User
+from titles.people import role_grant, user_organizations
+
+SUMMARY = {
+    "academic_proficiency": "长期从事大模型推理优化研究，在国际顶级会议发表论文十余篇。",
+    "professional_competence": "主持国家重点研发计划项目，带领三十人研发团队。",
+    "work_achievements": "研发的推理引擎服务超过一千万用户，获北京市科学技术奖一等奖。",
+    "performance_contributions": "成果在本市三家企业转化应用，新增产值逾十亿元。",
+}
+# (username, real name, state): the demo applicant's own application is complete and submitted.
+DEMO_APPLICANTS = [
+    ("applicant", "张明", ApplicationState.EMPLOYER_REVIEW),
+    ("applicant2", "李娜", ApplicationState.INTERNAL_NOTICE),
+    ("applicant3", "陈晨", ApplicationState.DRAFT),
+]
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _complete(application: Application, pdf: bytes) -> None:
+    for slot in REQUIRED_SLOTS[Category(application.category)]:
+        material = Material.objects.create(application=application, slot=slot)
+        version = MaterialVersion(
+            material=material,
+            number=1,
+            original_name="证明材料.pdf",
+            kind="pdf",
+            size=len(pdf),
+            sha256="",
+            uploaded_by=application.applicant,
+        )
+        version.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(pdf), save=False)
+        version.save()
+    names = ["李教授", "王研究员", "赵总工"]
+    for index in range(EXPERTS_REQUIRED + 1):
+        head = index == EXPERTS_REQUIRED
+        Recommender.objects.create(
+            application=application,
+            kind=RecommenderKind.HEAD if head else RecommenderKind.EXPERT,
+            head_kind=HEAD_KIND_FOR_CATEGORY[Category(application.category)] if head else "",
+            name="孙总经理" if head else names[index],
+            email=f"recommender{index}.{application.pk}@example.cn",
+            organization_name="北京智源科技有限公司" if head else "清华大学",
+            stated_title="总经理" if head else "教授",
+            status=RecommenderStatus.RESPONDED,
+            token_nonce=secrets.token_hex(16),
+            invited_at=timezone.now(),
+            senior_title="" if head else "教授",
+            senior_title_level="" if head else "full_senior",
+            title_certificate_number="" if head else f"ZG-2010-{index:04d}",
+            field="人工智能",
+            opinion="该同志业绩突出，同意推荐。",
+            responded_at=timezone.now(),
+        )
+
+
+def demo_applications_seed(*, password: str, employer_reviewer: User) -> list[str]:
+    """Create the demo applicants' applications once; returns a line per application made."""
+    discipline = Discipline.objects.filter(active=True).select_related("series").first()
+    employer = user_organizations(employer_reviewer, Role.EMPLOYER_REVIEWER).first()
+    if discipline is None or employer is None:
+        return []
+    pdf = _pdf()
+    lines = []
+    for username, real_name, state in DEMO_APPLICANTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "real_name": real_name,
+                "email": f"{username}@example.cn",
+                "phone": "13800138000",
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        if not user.phone:
+            user.phone = "13800138000"
+            user.save(update_fields=["phone"])
+        role_grant(user=user, role=Role.APPLICANT, organization=employer, actor=None)
+        if Application.objects.filter(applicant=user).exists():
+            continue
+        application = Application.objects.create(
+            applicant=user,
+            category=Category.HIGH_LEVEL,
+            employer=employer,
+            department="研发中心",
+            title_series=discipline.series,
+            discipline=discipline,
+            level=TitleLevel.FULL_SENIOR,
+            **SUMMARY,
+        )
+        audit_record(actor=user, action="application.create", obj=application, to_state="draft")
+        if state != ApplicationState.DRAFT:
+            _complete(application, pdf)
+            if not user.id_number_hash:
+                from titles.id_numbers import id_number_check_character
+                from titles.people import person_set_id_number
+
+                first17 = f"11010819880101{application.pk % 1000:03d}"
+                person_set_id_number(
+                    user=user, id_number=first17 + id_number_check_character(first17), actor=None
+                )
+            services.application_submit(application=application, actor=user, declaration=True)
+        if state == ApplicationState.INTERNAL_NOTICE:
+            services.internal_notice_open(
+                application=application,
+                actor=employer_reviewer,
+                text=services.internal_notice_text(
+                    application,
+                    ends_at=services.internal_notice_period(
+                        published=timezone.now(), working_days=5
+                    )[0],
+                ),
+            )
+        final = Application.objects.get(pk=application.pk)
+        lines.append(f"  {username:<10} {real_name}  {final.get_state_display()}")
+    return lines
