@@ -12,7 +12,7 @@ places that these services keep in step, and nowhere else writes them:
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -133,8 +133,42 @@ def _role(role) -> Role:
         raise ValidationError({"role": _("Choose one of the roles.")}, code="role") from None
 
 
+# What bureau staff manage in the admin (DOMAIN.md: organizations, people, roles, series,
+# disciplines, and the working-day calendar). Their group holds these model permissions.
+BUREAU_ADMIN_MODELS = {
+    "organization": ("view", "add", "change"),
+    "roleassignment": ("view", "add", "delete"),
+    "titleseries": ("view", "add", "change"),
+    "discipline": ("view", "add", "change"),
+    "user": ("view", "change"),
+    "calendaryear": ("view", "add", "change"),
+    "calendarday": ("view",),
+}
+
+
 def _role_group(role: Role) -> Group:
-    return Group.objects.get_or_create(name=role.value)[0]
+    group = Group.objects.get_or_create(name=role.value)[0]
+    if role == Role.BUREAU_STAFF:
+        codenames = [
+            f"{action}_{model}"
+            for model, actions in BUREAU_ADMIN_MODELS.items()
+            for action in actions
+        ]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="titles", codename__in=codenames)
+        )
+    return group
+
+
+def _staff_flag_sync(user) -> None:
+    """Bureau staff use the admin (behind two-factor sign-in): ``is_staff`` follows the role."""
+    wanted = (
+        user.is_superuser
+        or RoleAssignment.objects.filter(user=user, role=Role.BUREAU_STAFF).exists()
+    )
+    if user.is_staff != wanted:
+        user.is_staff = wanted
+        user.save(update_fields=["is_staff"])
 
 
 def _lock_person(user) -> None:
@@ -184,6 +218,7 @@ def role_grant(
         joined = not user.groups.filter(pk=group.pk).exists()
         if joined:
             user.groups.add(group)
+        _staff_flag_sync(user)
         audit_record(
             actor=actor,
             action="role.grant",
@@ -232,6 +267,7 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
         left = not remaining.filter(role=role).exists()
         if left:
             user.groups.remove(_role_group(role))
+        _staff_flag_sync(user)
         audit_record(
             actor=actor,
             action="role.revoke",

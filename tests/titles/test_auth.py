@@ -495,7 +495,7 @@ def test_seed_demo_gives_staff_a_device_and_prints_the_same_key_twice(capsys):
         device = TOTPDevice.objects.get(user__username=username)
         assert totp_secret_base32(device.key) == secret
     assert not TOTPDevice.objects.filter(user__username__in=["applicant", "employer"]).exists()
-    assert User.objects.count() == 7
+    assert User.objects.count() == 9  # seven demo roles and two more applicants
 
 
 def test_removing_a_lost_device_in_the_admin_is_audited_and_sends_to_enrolment(client):

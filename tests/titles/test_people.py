@@ -934,3 +934,17 @@ def test_admin_organization_add_goes_through_the_service(admin_client):
             {"name": "北京市朝阳区人力资源和社会保障局", "kind": "district_hr_bureau"},
         )
     ]
+
+
+def test_bureau_staff_manage_organizations_in_the_admin_and_lose_it_with_the_role(client):
+    bureau = OrganizationFactory(municipal_bureau=True)
+    person = UserFactory(real_name="孙丽")
+    assignment = role_assignment(person, Role.BUREAU_STAFF, bureau)
+    person = User.objects.get(pk=person.pk)
+    assert person.is_staff is True
+    sign_in_verified(client, person)
+    assert client.get("/admin/titles/organization/").status_code == 200
+    assert client.get("/admin/titles/discipline/").status_code == 200
+    assert client.get("/admin/auth/group/").status_code == 403
+    role_revoke(assignment=assignment, actor=None)
+    assert User.objects.get(pk=person.pk).is_staff is False
