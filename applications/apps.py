@@ -8,8 +8,15 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications import notifications  # noqa: F401 - registers the notification kinds
-        from applications.services import employer  # noqa: F401 - registers the notice sweeper
-        from applications.views import applicant_dashboard_context, employer_dashboard_context
+        from applications.services import (  # noqa: F401 - register their sweepers
+            eligibility,
+            employer,
+        )
+        from applications.views import (
+            agency_dashboard_context,
+            applicant_dashboard_context,
+            employer_dashboard_context,
+        )
         from titles.audit import audit_action_label_register
         from titles.enums import Role
         from titles.people import dashboard_panel_register
@@ -18,6 +25,11 @@ class ApplicationsConfig(AppConfig):
             Role.APPLICANT,
             template="applications/_dashboard_panel.html",
             context=applicant_dashboard_context,
+        )
+        dashboard_panel_register(
+            Role.AGENCY_STAFF,
+            template="applications/_agency_panel.html",
+            context=agency_dashboard_context,
         )
         dashboard_panel_register(
             Role.EMPLOYER_REVIEWER,
@@ -47,5 +59,10 @@ class ApplicationsConfig(AppConfig):
             "internal_notice.objection": _("Objection raised"),
             "internal_notice.objection_upheld": _("Objection upheld"),
             "internal_notice.objection_dismissed": _("Objection dismissed"),
+            "application.request_supplement": _("Supplement requested"),
+            "application.submit_supplement": _("Supplement answered"),
+            "application.deem_withdrawn": _("Deemed withdrawn"),
+            "application.reject_ineligible": _("Found ineligible"),
+            "application.accept_eligible": _("Found eligible: to the panel"),
         }.items():
             audit_action_label_register(action, label)

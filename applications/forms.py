@@ -241,3 +241,92 @@ class RecommendForm(VersionedForm):
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     q = forms.CharField(label=_("Applicant name"), required=False, max_length=50)
+
+
+class AgencyQueueFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
+    )
+    discipline = forms.ModelChoiceField(
+        label=_("Discipline"), queryset=Discipline.objects.all(), required=False
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.filter(
+            kind__in=[OrganizationKind.EMPLOYER, *FREELANCER_BODY_KINDS]
+        ),
+        required=False,
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class EligibilityAcceptForm(VersionedForm):
+    note = forms.CharField(
+        label=_("Notes for the panel (optional)"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
+    )
+
+
+class EligibilityRejectForm(VersionedForm):
+    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea, max_length=5000)
+
+
+EXTRA_SUPPLEMENT_ITEMS = 3
+
+
+class SupplementRequestForm(VersionedForm):
+    """The one request: tick checklist items (with detail) and add free-text items."""
+
+    working_days = forms.IntegerField(
+        label=_("Deadline in working days"),
+        min_value=1,
+        max_value=60,
+        initial=10,
+        error_messages={"min_value": _("The deadline is at least 1 working day.")},
+    )
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklist = list(checklist)
+        for item in self.checklist:
+            self.fields[f"check_{item.pk}"] = forms.BooleanField(label=item.text, required=False)
+            self.fields[f"detail_{item.pk}"] = forms.CharField(
+                label=_("What exactly (optional)"), max_length=1000, required=False
+            )
+        for index in range(1, EXTRA_SUPPLEMENT_ITEMS + 1):
+            self.fields[f"extra_{index}"] = forms.CharField(
+                label=_("Other item %(number)s") % {"number": index},
+                max_length=1000,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        items = []
+        for item in self.checklist:
+            if data.get(f"check_{item.pk}"):
+                detail = (data.get(f"detail_{item.pk}") or "").strip()
+                items.append((item.pk, f"{item.text}：{detail}" if detail else item.text))
+        for index in range(1, EXTRA_SUPPLEMENT_ITEMS + 1):
+            text = (data.get(f"extra_{index}") or "").strip()
+            if text:
+                items.append((None, text))
+        if not items:
+            raise forms.ValidationError(_("List at least one item to supplement or correct."))
+        data["items"] = items
+        return data
+
+
+class SupplementAnswerForm(VersionedForm):
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=item.text, widget=forms.Textarea, max_length=5000, required=False
+            )
+
+    def notes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"note_{item.pk}", "") for item in self.items}

@@ -96,6 +96,11 @@ class Application(models.Model):
         _("eligibility review due at"), null=True, blank=True, db_index=True
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    ineligible_reason = models.TextField(_("reasons found ineligible"), blank=True)
+    eligibility_note = models.TextField(_("agency's notes"), blank=True)
+    eligibility_reminded_at = models.DateTimeField(
+        _("overdue reminder sent at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -154,6 +159,26 @@ class Application(models.Model):
 
     @transition(field=state, source=S.NOTICE_PASSED, target=S.ELIGIBILITY_REVIEW)
     def recommend(self):
+        pass
+
+    @transition(field=state, source=S.ELIGIBILITY_REVIEW, target=S.SUPPLEMENT_REQUESTED)
+    def request_supplement(self):
+        pass
+
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.ELIGIBILITY_REVIEW)
+    def submit_supplement(self):
+        pass
+
+    @transition(field=state, source=S.SUPPLEMENT_REQUESTED, target=S.WITHDRAWN)
+    def deem_withdrawn(self):
+        pass
+
+    @transition(field=state, source=S.ELIGIBILITY_REVIEW, target=S.INELIGIBLE)
+    def reject_ineligible(self):
+        pass
+
+    @transition(field=state, source=S.ELIGIBILITY_REVIEW, target=S.PANEL_REVIEW)
+    def accept_eligible(self):
         pass
 
 
@@ -352,3 +377,75 @@ class InternalObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objector_real_name}: {self.statement[:30]}"
+
+
+class ChecklistItem(models.Model):
+    """An eligibility check the agency goes through (admin-maintained, per category or for all)."""
+
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Empty: the item applies to every category."),
+    )
+    text = models.CharField(_("item"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("eligibility checklist item")
+        verbose_name_plural = _("eligibility checklist items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SupplementRequest(models.Model):
+    """The one request to supplement or correct materials (rule 3): one per application, ever."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="supplement_request"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    due_at = models.DateTimeField(_("answer due at"), db_index=True)
+    provisional = models.BooleanField(_("due date provisional"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("deemed withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(working_days__gte=1), name="supplement_at_least_1_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.requested_at:%Y-%m-%d}"
+
+
+class SupplementItem(models.Model):
+    """One missing or non-compliant item of the request, and the applicant's note on it."""
+
+    request = models.ForeignKey(SupplementRequest, on_delete=models.CASCADE, related_name="items")
+    checklist_item = models.ForeignKey(
+        ChecklistItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("what is missing or must be corrected"))
+    answer_note = models.TextField(_("the applicant's note"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("supplement item")
+        verbose_name_plural = _("supplement items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

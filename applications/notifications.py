@@ -103,3 +103,48 @@ notification_kind_register(
         "Application %(reference)s of %(applicant)s was recommended and awaits eligibility review."
     ),
 )
+notification_kind_register(
+    "eligibility_accepted",
+    subject=_("Your application %(reference)s passed the eligibility review"),
+    body=_(
+        "The evaluation agency found application %(reference)s eligible. It now goes to the "
+        "assessment panel."
+    ),
+)
+notification_kind_register(
+    "eligibility_rejected",
+    subject=_("Application %(reference)s was found ineligible"),
+    body=_(
+        "The evaluation agency found application %(reference)s ineligible. "
+        "The reasons:\n\n%(reason)s"
+    ),
+)
+notification_kind_register(
+    "supplement_requested",
+    subject=_("Supplement or correct your application %(reference)s by %(due)s"),
+    body=_(
+        "The evaluation agency asks you, once, to supplement or correct application %(reference)s. "
+        "The request lists every item. Answer by %(due)s; without an answer by then the "
+        "application is deemed withdrawn."
+    ),
+)
+notification_kind_register(
+    "supplement_answered",
+    subject=_("Supplement received: %(applicant)s (%(reference)s)"),
+    body=_("%(applicant)s has answered the supplement request of application %(reference)s."),
+)
+notification_kind_register(
+    "supplement_deemed_withdrawn",
+    subject=_("Application %(reference)s is deemed withdrawn"),
+    body=_(
+        "The supplement request of application %(reference)s was not answered by its deadline. "
+        "The application is deemed withdrawn."
+    ),
+)
+notification_kind_register(
+    "eligibility_overdue",
+    subject=_("Eligibility review overdue: %(reference)s"),
+    body=_(
+        "The stipulated review time of application %(reference)s has passed. Please decide on it."
+    ),
+)

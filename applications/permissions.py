@@ -49,3 +49,21 @@ can_review_notice = can_review
 
 def can_create_application(user) -> bool:
     return user.is_authenticated and user.groups.filter(name=Role.APPLICANT).exists()
+
+
+def is_agency_staff(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=Role.AGENCY_STAFF).exists()
+
+
+def can_review_eligibility(user, application) -> bool:
+    return application.state in (
+        ApplicationState.ELIGIBILITY_REVIEW,
+        ApplicationState.SUPPLEMENT_REQUESTED,
+    ) and is_agency_staff(user)
+
+
+def can_answer_supplement(user, application) -> bool:
+    return (
+        is_applicant_of(user, application)
+        and application.state == ApplicationState.SUPPLEMENT_REQUESTED
+    )

@@ -25,13 +25,19 @@ from applications.models import (
     Recommender,
 )
 from titles import workdays
+from titles.enums import Role
 
 S = ApplicationState
 
 
 def applications_of_applicant(user) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related(
-        "employer", "recommending_body", "title_series", "discipline", "internal_notice"
+        "employer",
+        "recommending_body",
+        "title_series",
+        "discipline",
+        "internal_notice",
+        "supplement_request",
     )
 
 
@@ -46,11 +52,46 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
     organizations = organizations_reviewable_by(user).values("pk")
     submitted = Application.objects.exclude(state=S.DRAFT)
-    return (
+    visible = (
         Application.objects.filter(applicant=user)
         | submitted.filter(is_freelancer=False, employer__in=organizations)
         | submitted.filter(is_freelancer=True, recommending_body__in=organizations)
-    ).distinct()
+    )
+    if user.groups.filter(name=Role.AGENCY_STAFF).exists():
+        visible = visible | Application.objects.filter(recommended_at__isnull=False)
+    return visible.distinct()
+
+
+AGENCY_QUEUE_STATES = [S.ELIGIBILITY_REVIEW, S.SUPPLEMENT_REQUESTED]
+
+
+def agency_queue(
+    *,
+    category: str = "",
+    discipline_id: int | None = None,
+    organization_id: int | None = None,
+    overdue_only: bool = False,
+    now: datetime,
+) -> QuerySet[Application]:
+    """Applications awaiting the agency, earliest due first, in a fixed number of queries."""
+    queryset = (
+        Application.objects.filter(state__in=AGENCY_QUEUE_STATES)
+        .select_related(
+            "applicant", "employer", "recommending_body", "discipline", "supplement_request"
+        )
+        .order_by("eligibility_due_at", "pk")
+    )
+    if category:
+        queryset = queryset.filter(category=category)
+    if discipline_id:
+        queryset = queryset.filter(discipline_id=discipline_id)
+    if organization_id:
+        queryset = queryset.filter(
+            Q(employer_id=organization_id) | Q(recommending_body_id=organization_id)
+        )
+    if overdue_only:
+        queryset = queryset.filter(state=S.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now)
+    return queryset
 
 
 def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
@@ -71,6 +112,7 @@ def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
             "title_series",
             "discipline",
             "internal_notice",
+            "supplement_request",
         )
         .order_by("submitted_at", "pk")
     )
@@ -247,6 +289,10 @@ def application_next_step(application: Application) -> NextStep | None:
         notice = getattr(application, "internal_notice", None)
         if notice is not None:
             return replace(step, due_at=notice.ends_at, provisional=notice.provisional)
+    if application.state == S.SUPPLEMENT_REQUESTED:
+        request = getattr(application, "supplement_request", None)
+        if request is not None:
+            return replace(step, due_at=request.due_at, provisional=request.provisional)
     if application.state == S.ELIGIBILITY_REVIEW and application.eligibility_due_at:
         return replace(
             step,

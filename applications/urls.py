@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views, views_employer
+from applications import views, views_agency, views_employer
 
 app_name = "applications"
 
@@ -54,4 +54,21 @@ urlpatterns += [
         name="recommend_formally",
     ),
     path("notices/internal/", views_employer.internal_notices_running, name="internal_notices"),
+    path("agency/", views_agency.agency_queue, name="agency_queue"),
+    path(
+        "applications/<int:pk>/eligibility/accept/",
+        views_agency.eligibility_accept,
+        name="eligibility_accept",
+    ),
+    path(
+        "applications/<int:pk>/eligibility/reject/",
+        views_agency.eligibility_reject,
+        name="eligibility_reject",
+    ),
+    path(
+        "applications/<int:pk>/supplement/request/",
+        views_agency.supplement_request,
+        name="supplement_request",
+    ),
+    path("applications/<int:pk>/supplement/", views_agency.supplement, name="supplement"),
 ]

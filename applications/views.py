@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from applications.forms import (
     WithdrawForm,
 )
 from applications.uploads import UploadRefused
+from applications.views_agency import eligibility_context
 from titles.people import id_number_for_viewer, person_set_id_number, person_update
 
 STEPS = [
@@ -75,6 +77,17 @@ def _slots_for(application) -> list[str]:
     return [*REQUIRED_SLOTS[Category(application.category)], *OPTIONAL_SLOTS]
 
 
+def agency_dashboard_context(user) -> dict:
+    now = timezone.now()
+    return selectors.agency_queue(now=now).aggregate(
+        awaiting=Count("pk"),
+        overdue=Count(
+            "pk",
+            filter=Q(state=ApplicationState.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now),
+        ),
+    )
+
+
 @login_required
 @require_POST
 def application_new(request: HttpRequest) -> HttpResponse:
@@ -103,6 +116,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "return_form": ReturnForm(initial={"version": application.version}),
             "state_labels": dict(ApplicationState.choices),
             **_review_context(request, application),
+            **eligibility_context(request, application),
         },
     )
 
@@ -347,6 +361,8 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if wants_json:
             return JsonResponse({"ok": True, "message": str(text)})
         messages.success(request, text)
+    if application.state == ApplicationState.SUPPLEMENT_REQUESTED:
+        return redirect("applications:supplement", pk=pk)
     return redirect("applications:step", pk=pk, step="materials")
 
 

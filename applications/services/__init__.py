@@ -7,6 +7,13 @@ effects to ``transaction.on_commit`` (through the notifications outbox).
 """
 
 from applications.services.drafts import application_create, application_update
+from applications.services.eligibility import (
+    SUPPLEMENT_DEFAULT_WORKING_DAYS,
+    eligibility_accept,
+    eligibility_reject,
+    supplement_answer,
+    supplement_request,
+)
 from applications.services.employer import (
     MIN_NOTICE_WORKING_DAYS,
     application_decline,
@@ -39,6 +46,7 @@ from applications.services.transitions import (
 __all__ = [
     "MIN_NOTICE_WORKING_DAYS",
     "RECOMMENDER_TOKEN_SALT",
+    "SUPPLEMENT_DEFAULT_WORKING_DAYS",
     "application_create",
     "application_decline",
     "application_recommend",
@@ -47,6 +55,8 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw",
+    "eligibility_accept",
+    "eligibility_reject",
     "internal_notice_open",
     "internal_notice_period",
     "internal_notice_text",
@@ -62,4 +72,6 @@ __all__ = [
     "recommender_send_code",
     "recommender_token",
     "recommender_verify_code",
+    "supplement_answer",
+    "supplement_request",
 ]

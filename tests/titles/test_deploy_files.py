@@ -25,7 +25,11 @@ def test_docker_compose_config_accepts_the_file():
         [*compose_client(), "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "SECRET_KEY": "k" * 60, "FIELD_ENCRYPTION_KEY": "f" * 60},
+        env={
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "SECRET_KEY": "k" * 60,
+            "FIELD_ENCRYPTION_KEY": "f" * 60,
+        },
     )
     assert result.returncode == 0, result.stderr
 

@@ -1,0 +1,271 @@
+"""Stage 2: the agency's eligibility review, the one supplement request, "deemed withdrawn".
+
+Rule 3: at most one supplement request per application, ever (a one-to-one row, so that two staff
+acting at once cannot both send one); it lists every item and has a deadline in working days. An
+answer after the deadline is refused, and the sweep withdraws the application. Rule 4: an
+application past the agency's review time is flagged and its reviewers are reminded once a day.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications import permissions
+from applications.enums import ApplicationState
+from applications.errors import ChangedMeanwhile, RuleViolation
+from applications.models import Application, MaterialVersion, SupplementItem, SupplementRequest
+from applications.services.base import _transition
+from titles.calendar import deadline_close, deadline_rule_register, deadline_track
+from titles.enums import Role
+from titles.notifications import notify
+from titles.sweep import sweeper
+
+SUPPLEMENT_DEFAULT_WORKING_DAYS = 10
+SUPPLEMENT_DEADLINE_RULE = "supplement"
+REMIND_EVERY = timedelta(days=1)
+
+deadline_rule_register(SUPPLEMENT_DEADLINE_RULE, label=_("supplement deadline"))
+
+
+def _agency_staff():
+    from titles.people import users_with_role
+
+    return users_with_role(Role.AGENCY_STAFF)
+
+
+def _reviewers(application: Application):
+    from titles.people import reviewers_of_organization
+
+    return reviewers_of_organization(application.reviewing_organization_id)
+
+
+def _tell(users, application: Application, kind: str, **context) -> None:
+    for user in users:
+        notify(
+            recipient=user,
+            kind=kind,
+            context={"reference": application.reference, **context},
+            url=reverse("applications:detail", args=[application.pk]),
+        )
+
+
+def eligibility_accept(
+    *, application: Application, actor, note: str = "", expected_version: int | None = None
+) -> Application:
+    """The application is eligible: on to the assessment panel."""
+
+    def record(locked: Application) -> None:
+        locked.eligibility_note = note.strip()
+        deadline_close(obj=locked, field="eligibility_due_at")
+        _tell([locked.applicant], locked, "eligibility_accepted")
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="accept_eligible",
+        allowed=permissions.can_review_eligibility,
+        reason=note.strip(),
+        expected_version=expected_version,
+        before_save=record,
+    )
+
+
+def eligibility_reject(
+    *, application: Application, actor, reason: str, expected_version: int | None = None
+) -> Application:
+    """The application is ineligible (final), with the reasons."""
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_("Give the reasons why the application is ineligible."))
+
+    def record(locked: Application) -> None:
+        locked.ineligible_reason = reason
+        deadline_close(obj=locked, field="eligibility_due_at")
+        _tell(
+            [locked.applicant, *_reviewers(locked)], locked, "eligibility_rejected", reason=reason
+        )
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="reject_ineligible",
+        allowed=permissions.can_review_eligibility,
+        reason=reason,
+        expected_version=expected_version,
+        before_save=record,
+    )
+
+
+def supplement_request(
+    *,
+    application: Application,
+    actor,
+    items: list[tuple[int | None, str]],
+    working_days: int = SUPPLEMENT_DEFAULT_WORKING_DAYS,
+    expected_version: int | None = None,
+) -> SupplementRequest:
+    """Send the one supplement request: every item at once, with a deadline in working days.
+
+    ``items`` are (checklist item id or None, what is missing or must be corrected). A second
+    request for the same application is refused, also when two staff send one at the same moment.
+    """
+    items = [(checklist_id, text.strip()) for checklist_id, text in items if text.strip()]
+    if not items:
+        raise RuleViolation(_("List at least one item to supplement or correct."))
+    if not 1 <= working_days <= 60:
+        raise RuleViolation(_("The deadline is between 1 and 60 working days."))
+    now = timezone.now()
+    made: list[SupplementRequest] = []
+
+    def send(locked: Application) -> None:
+        if SupplementRequest.objects.filter(application=locked).exists():
+            raise RuleViolation(_("A supplement request was already sent: only one is allowed."))
+        try:
+            with transaction.atomic():
+                request = SupplementRequest.objects.create(
+                    application=locked,
+                    requested_by=actor,
+                    requested_at=now,
+                    working_days=working_days,
+                    due_at=now,  # set just below from the calendar
+                )
+        except IntegrityError as error:
+            raise ChangedMeanwhile from error
+        SupplementItem.objects.bulk_create(
+            SupplementItem(request=request, checklist_item_id=checklist_id, text=text, order=index)
+            for index, (checklist_id, text) in enumerate(items)
+        )
+        due_at = deadline_track(
+            obj=request,
+            field="due_at",
+            start=timezone.localdate(now),
+            working_days=working_days,
+            rule=SUPPLEMENT_DEADLINE_RULE,
+            provisional_field="provisional",
+        )
+        request.due_at = due_at
+        made.append(request)
+        _tell(
+            [locked.applicant],
+            locked,
+            "supplement_requested",
+            due=timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"),
+        )
+
+    _transition(
+        application=application,
+        actor=actor,
+        name="request_supplement",
+        allowed=permissions.can_review_eligibility,
+        expected_version=expected_version,
+        before_save=send,
+    )
+    return made[0]
+
+
+def supplement_answer(
+    *,
+    application: Application,
+    actor,
+    notes: dict[int, str],
+    expected_version: int | None = None,
+) -> Application:
+    """The applicant answers before the deadline: notes per item; new file versions freeze."""
+
+    def answer(locked: Application) -> None:
+        request = SupplementRequest.objects.select_for_update().get(application=locked)
+        now = timezone.now()
+        if now > request.due_at:
+            raise RuleViolation(_("The deadline has passed: the application is deemed withdrawn."))
+        for item in request.items.all():
+            note = (notes.get(item.pk) or "").strip()
+            if note != item.answer_note:
+                item.answer_note = note[:5000]
+                item.save(update_fields=["answer_note"])
+        MaterialVersion.objects.filter(
+            material__application=locked, submitted_at__isnull=True
+        ).update(submitted_at=now)
+        request.answered_at = now
+        request.save(update_fields=["answered_at"])
+        deadline_close(obj=request, field="due_at")
+        _tell(
+            _agency_staff(), locked, "supplement_answered", applicant=locked.applicant.display_name
+        )
+
+    return _transition(
+        application=application,
+        actor=actor,
+        name="submit_supplement",
+        allowed=permissions.can_answer_supplement,
+        expected_version=expected_version,
+        before_save=answer,
+    )
+
+
+@sweeper("supplements")
+def supplements_sweep(now: datetime) -> list[str]:
+    """Deem withdrawn every application whose supplement deadline passed without an answer."""
+    changes = []
+    due = SupplementRequest.objects.filter(
+        due_at__lt=now,
+        answered_at__isnull=True,
+        application__state=ApplicationState.SUPPLEMENT_REQUESTED,
+    ).values_list("application_id", flat=True)
+    for application_id in due:
+
+        def withdraw(locked: Application) -> None:
+            request = SupplementRequest.objects.select_for_update().get(application=locked)
+            request.withdrawn_at = now
+            request.save(update_fields=["withdrawn_at"])
+            deadline_close(obj=request, field="due_at")
+            deadline_close(obj=locked, field="eligibility_due_at")
+            people = [locked.applicant, *_reviewers(locked), *_agency_staff()]
+            _tell(people, locked, "supplement_deemed_withdrawn")
+
+        try:
+            application = _transition(
+                application=Application.objects.get(pk=application_id),
+                actor=None,
+                name="deem_withdrawn",
+                allowed=lambda actor, app: True,
+                reason="deemed withdrawn: no answer to the supplement request by its deadline",
+                before_save=withdraw,
+            )
+        except ChangedMeanwhile:
+            continue
+        changes.append(f"application {application.reference}: supplement_requested -> withdrawn")
+    return changes
+
+
+@sweeper("eligibility_overdue")
+def eligibility_overdue_sweep(now: datetime) -> list[str]:
+    """Remind the agency of applications past their review time, once a day at most."""
+    overdue = Application.objects.filter(
+        state=ApplicationState.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now
+    ).exclude(eligibility_reminded_at__gt=now - REMIND_EVERY)
+    changes = []
+    staff = list(_agency_staff())
+    for application in overdue.select_related("applicant"):
+        with transaction.atomic():
+            updated = (
+                Application.objects.filter(pk=application.pk)
+                .exclude(eligibility_reminded_at__gt=now - REMIND_EVERY)
+                .update(eligibility_reminded_at=now)
+            )
+            if not updated:
+                continue
+            _tell(staff, application, "eligibility_overdue")
+        changes.append(f"application {application.reference}: eligibility review overdue, reminded")
+    return changes
+
+
+__all__ = [
+    "SUPPLEMENT_DEFAULT_WORKING_DAYS",
+    "eligibility_accept",
+    "eligibility_reject",
+    "supplement_answer",
+    "supplement_request",
+]

@@ -1,0 +1,211 @@
+"""The evaluation agency's pages (stage 2) and the applicant's answer to the supplement request."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import permissions, selectors, services
+from applications.enums import ApplicationState
+from applications.errors import ApplicationError
+from applications.forms import (
+    AgencyQueueFilterForm,
+    EligibilityAcceptForm,
+    EligibilityRejectForm,
+    MaterialUploadForm,
+    SupplementAnswerForm,
+    SupplementRequestForm,
+)
+from applications.models import ChecklistItem, SupplementRequest
+
+
+@login_required
+def agency_queue(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_agency_staff(request.user):
+        raise Http404
+    form = AgencyQueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    now = timezone.now()
+    applications = selectors.agency_queue(
+        category=filters.get("category") or "",
+        discipline_id=filters["discipline"].pk if filters.get("discipline") else None,
+        organization_id=filters["organization"].pk if filters.get("organization") else None,
+        overdue_only=bool(filters.get("overdue")),
+        now=now,
+    )
+    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/agency_queue.html",
+        {"form": form, "page": page, "now": now, "query": query.urlencode()},
+    )
+
+
+def checklist_for(application) -> list[ChecklistItem]:
+    return list(
+        ChecklistItem.objects.filter(active=True).filter(
+            Q(category="") | Q(category=application.category)
+        )
+    )
+
+
+def eligibility_context(request: HttpRequest, application) -> dict:
+    """The agency's decision forms on the application page."""
+    if not permissions.can_review_eligibility(request.user, application):
+        return {}
+    version = {"version": application.version}
+    context: dict = {"can_review_eligibility": True, "checklist": checklist_for(application)}
+    if application.state == ApplicationState.ELIGIBILITY_REVIEW:
+        context["accept_form"] = EligibilityAcceptForm(initial=version)
+        context["reject_form"] = EligibilityRejectForm(initial=version)
+        if not SupplementRequest.objects.filter(application=application).exists():
+            context["supplement_form"] = SupplementRequestForm(
+                initial={**version, "working_days": services.SUPPLEMENT_DEFAULT_WORKING_DAYS},
+                checklist=context["checklist"],
+            )
+    return context
+
+
+def _agency_application(request, pk):
+    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    if application is None or not permissions.can_review_eligibility(request.user, application):
+        raise Http404
+    return application
+
+
+def _done(request, pk, action, success) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, success)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("applications:detail", pk=pk)
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+def eligibility_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _agency_application(request, pk)
+    form = EligibilityAcceptForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _done(
+        request,
+        pk,
+        lambda: services.eligibility_accept(
+            application=application,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        _("The application is eligible and goes to the assessment panel."),
+    )
+
+
+@login_required
+@require_POST
+def eligibility_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _agency_application(request, pk)
+    form = EligibilityRejectForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _done(
+        request,
+        pk,
+        lambda: services.eligibility_reject(
+            application=application,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        _("The application was found ineligible."),
+    )
+
+
+@login_required
+@require_POST
+def supplement_request(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _agency_application(request, pk)
+    form = SupplementRequestForm(request.POST, checklist=checklist_for(application))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:detail", pk=pk)
+    return _done(
+        request,
+        pk,
+        lambda: services.supplement_request(
+            application=application,
+            actor=request.user,
+            items=form.cleaned_data["items"],
+            working_days=form.cleaned_data["working_days"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        _("The supplement request was sent. No second request is possible."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's items; the applicant answers here before the deadline."""
+    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    supplement_request = (
+        SupplementRequest.objects.filter(application=application).first() if application else None
+    )
+    if supplement_request is None:
+        raise Http404
+    items = list(supplement_request.items.all())
+    can_answer = permissions.can_answer_supplement(request.user, application)
+    expired = timezone.now() > supplement_request.due_at
+    form = SupplementAnswerForm(
+        initial={"version": application.version, **{f"note_{i.pk}": i.answer_note for i in items}},
+        items=items,
+    )
+    if request.method == "POST":
+        form = SupplementAnswerForm(request.POST, items=items)
+        if not can_answer:
+            messages.error(request, _("This supplement request can no longer be answered."))
+        elif form.is_valid():
+            try:
+                services.supplement_answer(
+                    application=application,
+                    actor=request.user,
+                    notes=form.notes(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Your supplement was submitted to the agency."))
+                return redirect("applications:detail", pk=pk)
+    from applications.views import _slots_for
+
+    upload_form = MaterialUploadForm(allowed_slots=_slots_for(application))
+    return render(
+        request,
+        "applications/supplement.html",
+        {
+            "application": application,
+            "supplement_request": supplement_request,
+            "items": items,
+            "form": form,
+            "upload_form": upload_form,
+            "can_answer": can_answer and not expired,
+            "expired": expired and application.state != ApplicationState.ELIGIBILITY_REVIEW,
+        },
+    )
