@@ -28,6 +28,7 @@ from titles import workdays
 from titles.enums import Role
 
 S = ApplicationState
+AGENCY_QUEUE_STATES = [S.ELIGIBILITY_REVIEW, S.SUPPLEMENT_REQUESTED]
 
 
 def applications_of_applicant(user) -> QuerySet[Application]:
@@ -58,11 +59,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
         | submitted.filter(is_freelancer=True, recommending_body__in=organizations)
     )
     if user.groups.filter(name=Role.AGENCY_STAFF).exists():
-        visible = visible | Application.objects.filter(recommended_at__isnull=False)
+        visible = visible | Application.objects.filter(
+            Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
+        )
     return visible.distinct()
-
-
-AGENCY_QUEUE_STATES = [S.ELIGIBILITY_REVIEW, S.SUPPLEMENT_REQUESTED]
 
 
 def agency_queue(

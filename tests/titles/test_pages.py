@@ -69,3 +69,13 @@ def test_static_css_is_served(client):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert b"--red" in b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_a_friendly_404_in_chinese(client):
+    response = client.get("/applications/999999/")
+    assert response.status_code == 302  # sign in first
+    client.force_login(UserFactory())
+    response = client.get("/applications/999999/")
+    assert response.status_code == 404
+    assert "该页面不存在，或您无权查看。" in response.content.decode()
