@@ -144,6 +144,8 @@ BUREAU_ADMIN_MODELS = {
     "calendaryear": ("view", "add", "change"),
     "calendarday": ("view",),
 }
+# Models of other apps the bureau staff maintain too: (app label, model, actions).
+BUREAU_ADMIN_OTHER_MODELS = [("applications", "checklistitem", ("view", "add", "change"))]
 
 
 def _role_group(role: Role) -> Group:
@@ -157,6 +159,13 @@ def _role_group(role: Role) -> Group:
         group.permissions.add(
             *Permission.objects.filter(content_type__app_label="titles", codename__in=codenames)
         )
+        for app_label, model, actions in BUREAU_ADMIN_OTHER_MODELS:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
     return group
 
 

@@ -947,6 +947,7 @@ def test_bureau_staff_manage_organizations_in_the_admin_and_lose_it_with_the_rol
     sign_in_verified(client, person)
     assert client.get("/admin/titles/organization/").status_code == 200
     assert client.get("/admin/titles/discipline/").status_code == 200
+    assert client.get("/admin/applications/checklistitem/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 403
     role_revoke(assignment=assignment, actor=None)
     assert User.objects.get(pk=person.pk).is_staff is False
