@@ -22,6 +22,7 @@ from applications.forms import (
     SupplementRequestForm,
 )
 from applications.models import ChecklistItem, SupplementRequest
+from applications.views_employer import form_decide
 
 
 @login_required
@@ -80,39 +81,21 @@ def _agency_application(request, pk):
     return application
 
 
-def _done(request, pk, action, success) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, success)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("applications:detail", pk=pk)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 @login_required
 @require_POST
 def eligibility_accept(request: HttpRequest, pk: int) -> HttpResponse:
     application = _agency_application(request, pk)
-    form = EligibilityAcceptForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _done(
+    return form_decide(
         request,
-        pk,
-        lambda: services.eligibility_accept(
+        application=application,
+        form=EligibilityAcceptForm(request.POST),
+        action=lambda data: services.eligibility_accept(
             application=application,
             actor=request.user,
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+            note=data["note"],
+            expected_version=data["version"],
         ),
-        _("The application is eligible and goes to the assessment panel."),
+        success=_("The application is eligible and goes to the assessment panel."),
     )
 
 
@@ -120,20 +103,17 @@ def eligibility_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def eligibility_reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _agency_application(request, pk)
-    form = EligibilityRejectForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _done(
+    return form_decide(
         request,
-        pk,
-        lambda: services.eligibility_reject(
+        application=application,
+        form=EligibilityRejectForm(request.POST),
+        action=lambda data: services.eligibility_reject(
             application=application,
             actor=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
+            reason=data["reason"],
+            expected_version=data["version"],
         ),
-        _("The application was found ineligible."),
+        success=_("The application was found ineligible."),
     )
 
 
@@ -141,21 +121,18 @@ def eligibility_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplement_request(request: HttpRequest, pk: int) -> HttpResponse:
     application = _agency_application(request, pk)
-    form = SupplementRequestForm(request.POST, checklist=checklist_for(application))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:detail", pk=pk)
-    return _done(
+    return form_decide(
         request,
-        pk,
-        lambda: services.supplement_request(
+        application=application,
+        form=SupplementRequestForm(request.POST, checklist=checklist_for(application)),
+        action=lambda data: services.supplement_request(
             application=application,
             actor=request.user,
-            items=form.cleaned_data["items"],
-            working_days=form.cleaned_data["working_days"],
-            expected_version=form.cleaned_data["version"],
+            items=data["items"],
+            working_days=data["working_days"],
+            expected_version=data["version"],
         ),
-        _("The supplement request was sent. No second request is possible."),
+        success=_("The supplement request was sent. No second request is possible."),
     )
 
 

@@ -59,20 +59,30 @@ def _reviewable(request, pk):
     return application
 
 
-def _act(request, pk, form_class, action, success):
-    application = _reviewable(request, pk)
-    form = form_class(request.POST)
+def form_decide(request, *, application, form, action, success) -> HttpResponse:
+    """Validate ``form``, run ``action(cleaned_data)``, say how it went, back to the application."""
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("applications:detail", pk=pk)
-    try:
-        action(application, form.cleaned_data)
-        messages.success(request, success)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("applications:detail", pk=pk)
+    else:
+        try:
+            action(form.cleaned_data)
+            messages.success(request, success)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _act(request, pk, form_class, action, success):
+    application = _reviewable(request, pk)
+    return form_decide(
+        request,
+        application=application,
+        form=form_class(request.POST),
+        action=lambda data: action(application, data),
+        success=success,
+    )
 
 
 @login_required

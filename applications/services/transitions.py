@@ -38,6 +38,21 @@ def application_submit(
     *, application: Application, actor, declaration: bool, expected_version: int | None = None
 ) -> Application:
     """Submit a complete draft to the employer (or recommending body): materials freeze."""
+    return _send_to_employer(
+        application=application,
+        actor=actor,
+        declaration=declaration,
+        expected_version=expected_version,
+        name="submit",
+        allowed=permissions.can_submit,
+        notice="application_submitted",
+    )
+
+
+def _send_to_employer(
+    *, application, actor, declaration, expected_version, name, allowed, notice
+) -> Application:
+    """Submit or resubmit: complete, declared authentic, materials frozen, reviewers told."""
     from applications.selectors import application_missing_items
 
     if not declaration:
@@ -52,15 +67,15 @@ def application_submit(
             )
         now = timezone.now()
         locked.authenticity_declared_at = now
-        locked.submitted_at = now
+        locked.submitted_at = locked.submitted_at or now
         _freeze_materials(locked)
-        _notify_reviewers(locked, "application_submitted")
+        _notify_reviewers(locked, notice)
 
     return _transition(
         application=application,
         actor=actor,
-        name="submit",
-        allowed=permissions.can_submit,
+        name=name,
+        allowed=allowed,
         expected_version=expected_version,
         before_save=check_and_freeze,
     )
@@ -96,29 +111,14 @@ def application_resubmit(
     *, application: Application, actor, declaration: bool, expected_version: int | None = None
 ) -> Application:
     """The applicant sends a returned application back to the employer after changes."""
-    from applications.selectors import application_missing_items
-
-    if not declaration:
-        raise RuleViolation(_("Confirm the authenticity declaration to submit."))
-
-    def check_and_freeze(locked: Application) -> None:
-        missing = application_missing_items(locked)
-        if missing:
-            raise RuleViolation(
-                _("The application is not complete yet: %(missing)s")
-                % {"missing": "; ".join(str(item) for item in missing)}
-            )
-        locked.authenticity_declared_at = timezone.now()
-        _freeze_materials(locked)
-        _notify_reviewers(locked, "application_resubmitted")
-
-    return _transition(
+    return _send_to_employer(
         application=application,
         actor=actor,
+        declaration=declaration,
+        expected_version=expected_version,
         name="resubmit",
         allowed=permissions.can_resubmit,
-        expected_version=expected_version,
-        before_save=check_and_freeze,
+        notice="application_resubmitted",
     )
 
 
