@@ -17,7 +17,7 @@ def code_from_secret(secret: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bureau_staff_enrols_from_the_page_and_reaches_the_dashboard(live_server):
+def test_bureau_staff_enrols_from_the_page_and_reaches_the_dashboard(live_server, tmp_path):
     UserFactory(username="sunli", real_name="孙丽", roles=[Role.BUREAU_STAFF])
     with chromium() as browser:
         page = browser.new_page(locale="zh-CN", viewport={"width": 1100, "height": 900})
@@ -33,7 +33,7 @@ def test_bureau_staff_enrols_from_the_page_and_reaches_the_dashboard(live_server
         assert page.locator("h1").inner_text() == "设置两步验证"
         assert page.locator(".qr-code svg").is_visible()
         assert page.get_by_role("img", name="供身份验证器应用扫描的二维码").is_visible()
-        page.screenshot(path="/tmp/shots/2fa-setup.png", full_page=True)
+        page.screenshot(path=tmp_path / "2fa-setup.png", full_page=True)
 
         page.get_by_label("6位验证码").fill("12345")
         page.get_by_role("button", name="确认并启用").click()
