@@ -71,6 +71,11 @@ def test_outsiders_get_404_on_the_application_and_every_file(client, submitted):
     assert submitted.applicant.display_name not in response.content.decode()
     for version_id in version_ids:
         assert client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 302
+    # Signed in with the address they were invited at, they still see nothing of this one.
+    as_user(client, UserFactory(email=recommender_elsewhere.email))
+    assert client.get(f"/applications/{submitted.pk}/").status_code == 404
+    for version_id in version_ids:
+        assert client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 404
 
 
 def test_the_applicant_and_their_employer_reviewer_see_it(client, submitted):
