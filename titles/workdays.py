@@ -325,9 +325,6 @@ def working_days_provisional(start: date, end: date) -> bool:
     return _provisional(start, end, _year_source())
 
 
-is_provisional_range = working_days_provisional  # the name stage 1 calls
-
-
 def datetime_is_provisional(value: date | datetime) -> bool:
     """True when the day of ``value`` (in Asia/Shanghai) lies in a provisional year."""
     day = _local_date(value) if isinstance(value, datetime) else _check_date(value)
