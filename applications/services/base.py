@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.db import transaction
+from django.urls import reverse
 from django_fsm import can_proceed
 
 from applications.enums import (
@@ -11,6 +12,8 @@ from applications.enums import (
 from applications.errors import ChangedMeanwhile, NotAllowed
 from applications.models import Application
 from titles.audit import audit_record
+from titles.enums import Role
+from titles.notifications import notify
 
 # --- the shared transition step ------------------------------------------------------------
 
@@ -59,3 +62,31 @@ _ACTIVE_STATUSES = [
     RecommenderStatus.VERIFIED,
     RecommenderStatus.RESPONDED,
 ]
+
+
+def _reviewers(application: Application):
+    """The employer reviewers (or the freelancer's recommending body's) of the application."""
+    from titles.people import reviewers_of_organization
+
+    return reviewers_of_organization(application.reviewing_organization_id)
+
+
+def _agency_staff():
+    from titles.people import users_with_role
+
+    return users_with_role(Role.AGENCY_STAFF)
+
+
+def _tell(users, application: Application, kind: str, *, url: str = "", **context) -> None:
+    """Notify each of ``users`` about the application (link: its page, unless ``url``)."""
+    for user in users:
+        notify(
+            recipient=user,
+            kind=kind,
+            context={
+                "reference": application.reference,
+                "applicant": application.applicant.display_name,
+                **context,
+            },
+            url=url or reverse("applications:detail", args=[application.pk]),
+        )

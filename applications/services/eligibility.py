@@ -9,7 +9,6 @@ application past the agency's review time is flagged and its reviewers are remin
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +16,8 @@ from applications import permissions
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, RuleViolation
 from applications.models import Application, MaterialVersion, SupplementItem, SupplementRequest
-from applications.services.base import _transition
+from applications.services.base import _agency_staff, _reviewers, _tell, _transition
 from titles.calendar import deadline_close, deadline_rule_register, deadline_track
-from titles.enums import Role
-from titles.notifications import notify
 from titles.sweep import sweeper
 
 SUPPLEMENT_DEFAULT_WORKING_DAYS = 10
@@ -28,28 +25,6 @@ SUPPLEMENT_DEADLINE_RULE = "supplement"
 REMIND_EVERY = timedelta(days=1)
 
 deadline_rule_register(SUPPLEMENT_DEADLINE_RULE, label=_("supplement deadline"))
-
-
-def _agency_staff():
-    from titles.people import users_with_role
-
-    return users_with_role(Role.AGENCY_STAFF)
-
-
-def _reviewers(application: Application):
-    from titles.people import reviewers_of_organization
-
-    return reviewers_of_organization(application.reviewing_organization_id)
-
-
-def _tell(users, application: Application, kind: str, **context) -> None:
-    for user in users:
-        notify(
-            recipient=user,
-            kind=kind,
-            context={"reference": application.reference, **context},
-            url=reverse("applications:detail", args=[application.pk]),
-        )
 
 
 def eligibility_accept(

@@ -17,13 +17,11 @@ from applications import permissions
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application, InternalNotice, InternalObjection, ObjectionStatus
-from applications.services.base import _transition
-from applications.uploads import upload_check
+from applications.services.base import _agency_staff, _reviewers, _tell, _transition
+from applications.services.materials import document_check, files_removed_on_failure
 from titles import workdays
 from titles.audit import audit_record
 from titles.calendar import deadline_close, deadline_rule_register, deadline_track
-from titles.enums import Role
-from titles.notifications import notify
 from titles.sweep import sweeper
 
 MIN_NOTICE_WORKING_DAYS = 5
@@ -65,15 +63,6 @@ def internal_notice_text(application: Application, *, ends_at: datetime) -> str:
     }
 
 
-def _tell_applicant(application: Application, kind: str, **context) -> None:
-    notify(
-        recipient=application.applicant,
-        kind=kind,
-        context={"reference": application.reference, **context},
-        url=reverse("applications:detail", args=[application.pk]),
-    )
-
-
 def application_decline(
     *, application: Application, actor, reason: str, expected_version: int | None = None
 ) -> Application:
@@ -84,7 +73,7 @@ def application_decline(
 
     def record(locked: Application) -> None:
         locked.decline_reason = reason
-        _tell_applicant(locked, "application_declined", reason=reason)
+        _tell([locked.applicant], locked, "application_declined", reason=reason)
 
     return _transition(
         application=application,
@@ -133,7 +122,8 @@ def internal_notice_open(
             provisional_field="provisional",
         )
         created.append(notice)
-        _tell_applicant(
+        _tell(
+            [locked.applicant],
             locked,
             "internal_notice_opened",
             end=timezone.localtime(ends_at).strftime("%Y-%m-%d"),
@@ -161,16 +151,8 @@ def internal_objection_raise(
         raise RuleViolation(_("An objection needs your real name and a statement."))
     if not is_member_of(actor, notice.organization_id):
         raise NotAllowed
-    checked = None
-    if evidence is not None:
-        checked = upload_check(
-            file=evidence,
-            declared_name=evidence.name,
-            declared_content_type=getattr(evidence, "content_type", "") or "",
-            allowed_kinds={"pdf", "jpeg", "png"},
-            max_bytes=settings.MATERIAL_MAX_BYTES,
-        )
-    with transaction.atomic():
+    checked = document_check(evidence) if evidence is not None else None
+    with files_removed_on_failure() as stored, transaction.atomic():
         application = Application.objects.select_for_update().get(pk=notice.application_id)
         if application.state != ApplicationState.INTERNAL_NOTICE or timezone.now() > notice.ends_at:
             raise RuleViolation(_("This notice is no longer running."))
@@ -180,33 +162,22 @@ def internal_objection_raise(
         if checked is not None:
             evidence.seek(0)
             objection.evidence.save(checked.storage_name, evidence, save=False)
+            stored.append(objection.evidence)
             objection.evidence_name = checked.display_name
-        try:
-            objection.save()
-            audit_record(
-                actor=actor,
-                action="internal_notice.objection",
-                obj=application,
-                data={"objection": objection.pk},
-            )
-            for reviewer in _reviewers(application):
-                notify(
-                    recipient=reviewer,
-                    kind="internal_objection_raised",
-                    context={"reference": application.reference},
-                    url=reverse("applications:internal_notice", args=[application.pk]),
-                )
-        except Exception:
-            if objection.evidence:
-                objection.evidence.delete(save=False)
-            raise
+        objection.save()
+        audit_record(
+            actor=actor,
+            action="internal_notice.objection",
+            obj=application,
+            data={"objection": objection.pk},
+        )
+        _tell(
+            _reviewers(application),
+            application,
+            "internal_objection_raised",
+            url=reverse("applications:internal_notice", args=[application.pk]),
+        )
     return objection
-
-
-def _reviewers(application: Application):
-    from titles.people import reviewers_of_organization
-
-    return reviewers_of_organization(application.reviewing_organization_id)
 
 
 def internal_objection_decide(
@@ -244,7 +215,7 @@ def internal_objection_decide(
             def record(app: Application) -> None:
                 deadline_close(obj=objection.notice, field="ends_at")
                 app.decline_reason = reason
-                _tell_applicant(app, "application_declined", reason=reason)
+                _tell([app.applicant], app, "application_declined", reason=reason)
 
             _transition(
                 application=application,
@@ -276,13 +247,7 @@ def internal_notices_sweep(now: datetime) -> list[str]:
                 notice.passed_at = now
                 notice.save(update_fields=["passed_at"])
                 deadline_close(obj=notice, field="ends_at")
-                for reviewer in _reviewers(locked):
-                    notify(
-                        recipient=reviewer,
-                        kind="internal_notice_passed",
-                        context={"reference": locked.reference},
-                        url=reverse("applications:detail", args=[locked.pk]),
-                    )
+                _tell(_reviewers(locked), locked, "internal_notice_passed")
 
             try:
                 application = _transition(
@@ -317,16 +282,8 @@ def application_recommend(
             working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS,
             rule=ELIGIBILITY_DEADLINE_RULE,
         )
-        _tell_applicant(locked, "application_recommended")
-        from titles.people import users_with_role
-
-        for staff in users_with_role(Role.AGENCY_STAFF):
-            notify(
-                recipient=staff,
-                kind="application_to_agency",
-                context={"reference": locked.reference, "applicant": locked.applicant.display_name},
-                url=reverse("applications:detail", args=[locked.pk]),
-            )
+        _tell([locked.applicant], locked, "application_recommended")
+        _tell(_agency_staff(), locked, "application_to_agency")
 
     return _transition(
         application=application,

@@ -1,5 +1,8 @@
 """Materials: checked files stored as versions, never overwritten."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +14,57 @@ from applications.enums import (
 )
 from applications.errors import NotAllowed, RuleViolation
 from applications.models import Application, Material, MaterialVersion
-from applications.uploads import upload_check
+from applications.uploads import CheckedUpload, upload_check
 from titles.audit import audit_record
 
-# --- materials -------------------------------------------------------------------------------
+
+def document_check(uploaded_file) -> CheckedUpload:
+    """Check a file as the browser sent it: PDF, JPEG or PNG within the size limit.
+
+    Raises ``UploadRefused`` with the reason when it may not be stored.
+    """
+    return upload_check(
+        file=uploaded_file,
+        declared_name=uploaded_file.name,
+        declared_content_type=getattr(uploaded_file, "content_type", "") or "",
+        allowed_kinds={"pdf", "jpeg", "png"},
+        max_bytes=settings.MATERIAL_MAX_BYTES,
+    )
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list]:
+    """Collect stored files; if the block fails (its rows are not written), delete them."""
+    stored: list = []
+    try:
+        yield stored
+    except Exception:
+        for file in stored:
+            file.delete(save=False)
+        raise
+
+
+def version_add(
+    *, material: Material, uploaded_file, checked: CheckedUpload, uploaded_by, stored: list
+) -> MaterialVersion:
+    """Store the checked file under its random name as the material's next version."""
+    number = (
+        material.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    uploaded_file.seek(0)
+    version = MaterialVersion(
+        material=material,
+        number=number,
+        original_name=checked.display_name,
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=uploaded_by,
+    )
+    version.file.save(checked.storage_name, uploaded_file, save=False)
+    stored.append(version.file)
+    version.save()
+    return version
 
 
 def material_upload(
@@ -30,26 +80,8 @@ def material_upload(
 
     Raises ``UploadRefused`` with the reason when the file may not be stored; nothing is kept then.
     """
-    checked = upload_check(
-        file=uploaded_file,
-        declared_name=uploaded_file.name,
-        declared_content_type=getattr(uploaded_file, "content_type", "") or "",
-        allowed_kinds={"pdf", "jpeg", "png"},
-        max_bytes=settings.MATERIAL_MAX_BYTES,
-    )
-    stored: list = []
-    try:
-        return _material_store(
-            application, actor, slot, uploaded_file, material, title, checked, stored
-        )
-    except Exception:
-        for file in stored:  # the row was not committed: do not leave its file behind
-            file.delete(save=False)
-        raise
-
-
-def _material_store(application, actor, slot, uploaded_file, material, title, checked, stored):
-    with transaction.atomic():
+    checked = document_check(uploaded_file)
+    with files_removed_on_failure() as stored, transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if not permissions.can_edit(actor, locked) and not _may_add_supplement(actor, locked):
             raise NotAllowed
@@ -60,22 +92,13 @@ def _material_store(application, actor, slot, uploaded_file, material, title, ch
                 material = Material.objects.create(application=locked, slot=slot, title=title)
         elif material.application_id != locked.pk:
             raise NotAllowed
-        number = (
-            material.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
-        uploaded_file.seek(0)
-        version = MaterialVersion(
+        version = version_add(
             material=material,
-            number=number,
-            original_name=checked.display_name,
-            kind=checked.kind,
-            size=checked.size,
-            sha256=checked.sha256,
+            uploaded_file=uploaded_file,
+            checked=checked,
             uploaded_by=actor,
+            stored=stored,
         )
-        version.file.save(checked.storage_name, uploaded_file, save=False)
-        stored.append(version.file)
-        version.save()
         audit_record(
             actor=actor,
             action="material.upload",
@@ -83,7 +106,7 @@ def _material_store(application, actor, slot, uploaded_file, material, title, ch
             data={
                 "slot": slot,
                 "material": material.pk,
-                "version": number,
+                "version": version.number,
                 "sha256": checked.sha256,
             },
         )

@@ -23,11 +23,11 @@ from applications.enums import (
     RecommenderStatus,
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
-from applications.models import Application, Material, MaterialVersion, Recommender
-from applications.services.base import _ACTIVE_STATUSES
-from applications.uploads import upload_check
+from applications.models import Application, Material, Recommender
+from applications.services.base import _ACTIVE_STATUSES, _tell
+from applications.services.materials import document_check, files_removed_on_failure, version_add
 from titles.audit import audit_record
-from titles.notifications import email_to_address, notify
+from titles.notifications import email_to_address
 
 RECOMMENDER_TOKEN_SALT = "applications.recommender.invitation"  # noqa: S105 - a salt
 CODE_VALID_MINUTES = 15
@@ -275,7 +275,8 @@ def recommender_respond(
     user=None,
 ) -> Recommender:
     """Record the recommender's title and their opinion (or signed letter). Final once sent."""
-    with transaction.atomic():
+    checked = document_check(letter_file) if letter_file is not None else None
+    with files_removed_on_failure() as stored, transaction.atomic():
         application = Application.objects.select_for_update().get(pk=recommender.application_id)
         locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
         if user is not None and user.is_authenticated and user.pk == application.applicant_id:
@@ -287,29 +288,16 @@ def recommender_respond(
         if not opinion.strip() and letter_file is None:
             raise RuleViolation(_("Write your opinion or upload your signed letter."))
         if letter_file is not None:
-            checked = upload_check(
-                file=letter_file,
-                declared_name=letter_file.name,
-                declared_content_type=getattr(letter_file, "content_type", "") or "",
-                allowed_kinds={"pdf", "jpeg", "png"},
-                max_bytes=settings.MATERIAL_MAX_BYTES,
-            )
             material = Material.objects.create(
                 application=application, slot=MaterialSlot.RECOMMENDATION_LETTER, title=locked.name
             )
-            letter_file.seek(0)
-            version = MaterialVersion(
+            locked.letter = version_add(
                 material=material,
-                number=1,
-                original_name=checked.display_name,
-                kind=checked.kind,
-                size=checked.size,
-                sha256=checked.sha256,
+                uploaded_file=letter_file,
+                checked=checked,
                 uploaded_by=application.applicant,
+                stored=stored,
             )
-            version.file.save(checked.storage_name, letter_file, save=False)
-            version.save()
-            locked.letter = version
         locked.senior_title = senior_title.strip()
         locked.senior_title_level = senior_title_level
         locked.title_certificate_number = title_certificate_number.strip()
@@ -324,10 +312,7 @@ def recommender_respond(
             obj=application,
             data={"recommender": locked.pk},
         )
-        notify(
-            recipient=application.applicant,
-            kind="recommendation_received",
-            context={"recommender": locked.name},
-            url=reverse("applications:detail", args=[application.pk]),
+        _tell(
+            [application.applicant], application, "recommendation_received", recommender=locked.name
         )
     return locked

@@ -1,14 +1,12 @@
 """Submit, return, resubmit and withdraw."""
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
 from applications.errors import RuleViolation
 from applications.models import Application, MaterialVersion
-from applications.services.base import _transition
-from titles.notifications import notify
+from applications.services.base import _reviewers, _tell, _transition
 
 # --- transitions -----------------------------------------------------------------------------
 
@@ -17,21 +15,6 @@ def _freeze_materials(application: Application) -> None:
     MaterialVersion.objects.filter(
         material__application=application, submitted_at__isnull=True
     ).update(submitted_at=timezone.now())
-
-
-def _notify_reviewers(application: Application, kind: str) -> None:
-    from titles.people import reviewers_of_organization
-
-    for reviewer in reviewers_of_organization(application.reviewing_organization_id):
-        notify(
-            recipient=reviewer,
-            kind=kind,
-            context={
-                "applicant": application.applicant.display_name,
-                "reference": application.reference,
-            },
-            url=reverse("applications:detail", args=[application.pk]),
-        )
 
 
 def application_submit(
@@ -69,7 +52,7 @@ def _send_to_employer(
         locked.authenticity_declared_at = now
         locked.submitted_at = locked.submitted_at or now
         _freeze_materials(locked)
-        _notify_reviewers(locked, notice)
+        _tell(_reviewers(locked), locked, notice)
 
     return _transition(
         application=application,
@@ -89,12 +72,7 @@ def application_return(
         raise RuleViolation(_("Give the reasons for returning the application."))
 
     def tell_applicant(locked: Application) -> None:
-        notify(
-            recipient=locked.applicant,
-            kind="application_returned",
-            context={"reason": reason.strip(), "reference": locked.reference},
-            url=reverse("applications:detail", args=[locked.pk]),
-        )
+        _tell([locked.applicant], locked, "application_returned", reason=reason.strip())
 
     return _transition(
         application=application,
@@ -129,7 +107,7 @@ def application_withdraw(
 
     def tell_reviewers(locked: Application) -> None:
         if locked.submitted_at:
-            _notify_reviewers(locked, "application_withdrawn")
+            _tell(_reviewers(locked), locked, "application_withdrawn")
 
     return _transition(
         application=application,
