@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -238,20 +240,19 @@ def _step_personal(request, application):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                person_update(
-                    user=user,
-                    actor=user,
-                    real_name=data["real_name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                )
-                if data["id_number"]:
-                    person_set_id_number(user=user, id_number=data["id_number"], actor=user)
-            except Exception as error:  # a validation error from the people service
-                messages_list = getattr(error, "messages", None)
-                if messages_list is None:
-                    raise
-                form.add_error("id_number", messages_list)
+                with transaction.atomic():  # a refused ID number leaves the name unchanged too
+                    person_update(
+                        user=user,
+                        actor=user,
+                        real_name=data["real_name"],
+                        phone=data["phone"],
+                        email=data["email"],
+                    )
+                    if data["id_number"]:
+                        person_set_id_number(user=user, id_number=data["id_number"], actor=user)
+            except ValidationError as error:
+                # The email check names its field; the ID number's messages are plain.
+                form.add_error(None if hasattr(error, "error_dict") else "id_number", error)
             else:
                 return _save_and_continue(
                     request,

@@ -218,3 +218,27 @@ def test_materials_page_lists_slots_for_the_category(client):
     assert "境外职业资格证书" in html
     assert "资格.pdf" in html
     assert "高层次人才计划入选证明" not in html
+
+
+def test_a_bad_id_number_is_explained_and_changes_nothing(client):
+    application = ApplicationFactory()
+    applicant = application.applicant
+    as_user(client, applicant)
+    response = client.post(
+        f"/applications/{application.pk}/edit/personal/",
+        {
+            "version": application.version,
+            "real_name": "新名字",
+            "phone": "13800138000",
+            "email": applicant.email,
+            "id_number": "110105198001011234",
+            "title_series": application.title_series_id,
+            "discipline": application.discipline_id,
+            "level": "full_senior",
+        },
+    )
+    assert response.status_code == 200
+    assert "校验" in response.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.real_name != "新名字"
+    assert applicant.phone == ""
