@@ -181,6 +181,50 @@ class Application(models.Model):
     def accept_eligible(self):
         pass
 
+    # Stage 3a: the panel (review app). Completion is checked by the service, not here.
+    @transition(field=state, source=S.PANEL_REVIEW, target=S.COMMITTEE_REVIEW)
+    def complete_panel_review(self):
+        pass
+
+    # Stage 3b: the committee's ballot (committee app).
+    @transition(field=state, source=S.COMMITTEE_REVIEW, target=S.BUREAU_REVIEW)
+    def committee_approve(self):
+        pass
+
+    @transition(field=state, source=S.COMMITTEE_REVIEW, target=S.NOT_APPROVED)
+    def committee_not_approve(self):
+        pass
+
+    # Stage 4: the bureau (bureau app).
+    @transition(field=state, source=S.BUREAU_REVIEW, target=S.PUBLIC_NOTICE)
+    def publish_notice(self):
+        pass
+
+    @transition(field=state, source=S.BUREAU_REVIEW, target=S.CERTIFYING)
+    def issue_without_notice(self):
+        pass
+
+    @transition(field=state, source=S.BUREAU_REVIEW, target=S.NOT_APPROVED)
+    def bureau_reject(self):
+        pass
+
+    @transition(field=state, source=S.PUBLIC_NOTICE, target=S.CERTIFYING)
+    def pass_public_notice(self):
+        pass
+
+    @transition(field=state, source=S.PUBLIC_NOTICE, target=S.NOT_APPROVED)
+    def uphold_public_objection(self):
+        pass
+
+    # Stage 5: certificates (certificates app).
+    @transition(field=state, source=S.CERTIFYING, target=S.CERTIFIED)
+    def certify(self):
+        pass
+
+    @transition(field=state, source=S.CERTIFIED, target=S.REVOKED)
+    def revoke(self):
+        pass
+
 
 class Material(models.Model):
     """One piece of evidence in a slot; its file is in versions (never overwritten)."""

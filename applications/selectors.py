@@ -1,5 +1,6 @@
 """Reads: what a user may see, what is missing, and what happens next."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -42,10 +43,24 @@ def applications_of_applicant(user) -> QuerySet[Application]:
     )
 
 
+_visibility_branches: list[Callable] = []
+
+
+def visibility_register(branch: Callable) -> Callable:
+    """Register ``branch(user) -> QuerySet[Application] | None``: more applications a role sees.
+
+    The later stages' apps (panel experts, committee members, bureau staff) register theirs in
+    their ``AppConfig.ready``; ``None`` means the branch adds nothing for this user.
+    """
+    _visibility_branches.append(branch)
+    return branch
+
+
 def applications_visible_to(user) -> QuerySet[Application]:
     """Every application this user may open: their own, and their organization's once submitted.
 
-    Stage issues widen this for agency staff, experts, committee members and bureau staff.
+    Agency staff see what reached the agency; the branches registered with
+    :func:`visibility_register` add what experts, committee members and bureau staff see.
     """
     if not user.is_authenticated:
         return Application.objects.none()
@@ -62,6 +77,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
         visible = visible | Application.objects.filter(
             Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
         )
+    for branch in _visibility_branches:
+        more = branch(user)
+        if more is not None:
+            visible = visible | more
     return visible.distinct()
 
 

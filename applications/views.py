@@ -104,6 +104,11 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
+    sections = []
+    for section in _detail_sections:
+        section_context = section["context"](request, application)
+        if section_context is not None:
+            sections.append({"template": section["template"], "context": section_context})
     return render(
         request,
         "applications/detail.html",
@@ -119,8 +124,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state_labels": dict(ApplicationState.choices),
             **_review_context(request, application),
             **eligibility_context(request, application),
+            "sections": sections,
         },
     )
+
+
+_detail_sections: list[dict] = []
+
+
+def detail_section_register(*, template: str, context) -> None:
+    """Add a section to the application page, for the later stages' apps.
+
+    ``context(request, application)`` returns the section's context (available in the template
+    as ``section``), or ``None`` when this user should not see the section.
+    """
+    _detail_sections.append({"template": template, "context": context})
 
 
 def _review_context(request: HttpRequest, application) -> dict:

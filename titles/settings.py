@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "titles",
     "applications",
     "review",
+    "committee",
+    "bureau",
     "certificates",
 ]
 

@@ -46,5 +46,8 @@ urlpatterns = [
     path("accounts/signup/", views_signup.signup, name="signup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("applications.urls")),
+    path("", include("review.urls")),
+    path("", include("committee.urls")),
+    path("", include("bureau.urls")),
     path("admin/", admin.site.urls),
 ]

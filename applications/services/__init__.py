@@ -6,6 +6,7 @@ the pure ``@transition`` method, bumps the version, saves, writes the audit even
 effects to ``transaction.on_commit`` (through the notifications outbox).
 """
 
+from applications.services.base import application_transition, tell
 from applications.services.drafts import application_create, application_update
 from applications.services.eligibility import (
     SUPPLEMENT_DEFAULT_WORKING_DAYS,
@@ -53,6 +54,7 @@ __all__ = [
     "application_resubmit",
     "application_return",
     "application_submit",
+    "application_transition",
     "application_update",
     "application_withdraw",
     "eligibility_accept",
@@ -74,4 +76,5 @@ __all__ = [
     "recommender_verify_code",
     "supplement_answer",
     "supplement_request",
+    "tell",
 ]

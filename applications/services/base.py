@@ -57,6 +57,40 @@ def _transition(
     return locked
 
 
+def application_transition(
+    *,
+    application: Application,
+    actor,
+    name: str,
+    allowed: Callable,
+    reason: str = "",
+    expected_version: int | None = None,
+    before_save: Callable[[Application], None] | None = None,
+) -> Application:
+    """The transition step for the later stages' apps (review, committee, bureau, certificates).
+
+    ``name`` is the ``@transition`` method on :class:`Application`; ``allowed(actor, application)``
+    is the permission predicate; ``before_save(locked)`` runs inside the locked transaction after
+    the transition (write the stage's own rows there and queue notices with ``tell``). Raises
+    ``ChangedMeanwhile`` when the page's version is stale or another transition came first, and
+    ``NotAllowed`` when the actor may not do it.
+    """
+    return _transition(
+        application=application,
+        actor=actor,
+        name=name,
+        allowed=allowed,
+        reason=reason,
+        expected_version=expected_version,
+        before_save=before_save,
+    )
+
+
+def tell(users, application: Application, kind: str, *, url: str = "", **context) -> None:
+    """Notify each of ``users`` about the application (the public name of ``_tell``)."""
+    _tell(users, application, kind, url=url, **context)
+
+
 _ACTIVE_STATUSES = [
     RecommenderStatus.INVITED,
     RecommenderStatus.VERIFIED,
