@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bureau import views
 
 app_name = "bureau"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:entry_pk>/objection/", views.objection_create, name="objection_create"),
+    path("notices/objection-received/", views.objection_received, name="objection_received"),
+    path("bureau/", views.queue, name="queue"),
+    path("bureau/publish/", views.notice_publish, name="notice_publish"),
+    path("bureau/applications/<int:pk>/reject/", views.application_reject, name="reject"),
+    path(
+        "bureau/applications/<int:pk>/issue-without-notice/",
+        views.special_issuance_propose,
+        name="special_issuance_propose",
+    ),
+    path(
+        "bureau/special-issuances/<int:pk>/confirm/",
+        views.special_issuance_confirm,
+        name="special_issuance_confirm",
+    ),
+    path(
+        "bureau/special-issuances/<int:pk>/cancel/",
+        views.special_issuance_cancel,
+        name="special_issuance_cancel",
+    ),
+    path("bureau/objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),
+    path(
+        "bureau/objections/<int:pk>/evidence/",
+        views.objection_evidence,
+        name="objection_evidence",
+    ),
+]

@@ -1,0 +1,208 @@
+"""Reads for the bureau: its queue, the committee's result, and what the public may read."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from applications.enums import ApplicationState, Category, TitleLevel
+from applications.models import Application, ObjectionStatus
+from bureau.models import (
+    PublicNotice,
+    PublicNoticeEntry,
+    PublicObjection,
+    SpecialIssuance,
+    SpecialIssuanceStatus,
+)
+from bureau.permissions import is_bureau_staff
+
+S = ApplicationState
+# Bureau staff open every application that has left the committee stage (DOMAIN.md rule 10).
+BUREAU_VISIBLE_STATES = [
+    S.BUREAU_REVIEW,
+    S.PUBLIC_NOTICE,
+    S.CERTIFYING,
+    S.CERTIFIED,
+    S.REVOKED,
+    S.NOT_APPROVED,
+]
+
+
+def applications_visible_to_bureau(user) -> QuerySet[Application] | None:
+    """The visibility branch registered with ``applications.selectors.visibility_register``."""
+    if not is_bureau_staff(user):
+        return None
+    return Application.objects.filter(state__in=BUREAU_VISIBLE_STATES)
+
+
+# --- the committee's result (the committee app may not be there yet) -------------------------
+
+
+def committee_decision_of(application: Application) -> dict | None:
+    """``committee.selectors.committee_decision`` for the application, or None without one.
+
+    The committee stage is built alongside this one: while its module or function is missing,
+    there is no committee record.
+    """
+    try:
+        from committee import selectors as committee_selectors
+
+        lookup = committee_selectors.committee_decision
+    except (ImportError, AttributeError):
+        return None
+    return lookup(application=application)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    committee: dict | None
+    pending_issuance: SpecialIssuance | None
+
+
+def bureau_queue() -> QuerySet[Application]:
+    """Applications awaiting the bureau's post-assessment review, oldest first."""
+    return (
+        Application.objects.filter(state=S.BUREAU_REVIEW)
+        .select_related("applicant", "employer", "recommending_body", "title_series", "discipline")
+        .prefetch_related(
+            Prefetch(
+                "special_issuances",
+                queryset=SpecialIssuance.objects.filter(
+                    status=SpecialIssuanceStatus.PENDING
+                ).select_related("proposed_by"),
+                to_attr="pending_issuances",
+            )
+        )
+        .order_by("updated_at", "pk")
+    )
+
+
+def bureau_queue_rows(applications) -> list[QueueRow]:
+    """The queue's rows with the committee's result of each."""
+    return [
+        QueueRow(
+            application=application,
+            committee=committee_decision_of(application),
+            pending_issuance=(application.pending_issuances or [None])[0],
+        )
+        for application in applications
+    ]
+
+
+def special_issuances_pending() -> QuerySet[SpecialIssuance]:
+    return (
+        SpecialIssuance.objects.filter(status=SpecialIssuanceStatus.PENDING)
+        .select_related("application__applicant", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def public_objections_open() -> QuerySet[PublicObjection]:
+    return (
+        PublicObjection.objects.filter(status=ObjectionStatus.OPEN)
+        .select_related("entry__notice", "entry__application__applicant")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- the public notice: only what may be disclosed ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisclosedEntry:
+    """What the public notice shows of an applicant, and nothing else (no ID, no contact)."""
+
+    pk: int
+    name: str
+    organization: str
+    category: str
+    title_series: str
+    discipline: str
+    level: str
+
+
+@dataclass(frozen=True)
+class RunningNotice:
+    pk: int
+    title: str
+    published_at: datetime
+    ends_at: datetime
+    provisional: bool
+    entries: list[DisclosedEntry]
+
+
+def entry_disclosed(entry: PublicNoticeEntry) -> DisclosedEntry:
+    application = entry.application
+    organization = (
+        application.recommending_body if application.is_freelancer else application.employer
+    )
+    return DisclosedEntry(
+        pk=entry.pk,
+        name=application.applicant.display_name,
+        organization=str(organization or ""),
+        category=str(Category(application.category).label) if application.category else "",
+        title_series=str(application.title_series or ""),
+        discipline=str(application.discipline or ""),
+        level=str(TitleLevel(application.level).label) if application.level else "",
+    )
+
+
+def _entries_on_notice() -> QuerySet[PublicNoticeEntry]:
+    return PublicNoticeEntry.objects.filter(application__state=S.PUBLIC_NOTICE).select_related(
+        "application__applicant",
+        "application__employer",
+        "application__recommending_body",
+        "application__title_series",
+        "application__discipline",
+    )
+
+
+def public_notices_running(*, now: datetime) -> list[RunningNotice]:
+    """Notices whose period runs now, with the applicants still on them: two queries."""
+    notices = (
+        PublicNotice.objects.filter(published_at__lte=now, ends_at__gte=now)
+        .prefetch_related(Prefetch("entries", queryset=_entries_on_notice().order_by("pk")))
+        .order_by("ends_at", "pk")
+    )
+    running = []
+    for notice in notices:
+        entries = [entry_disclosed(entry) for entry in notice.entries.all()]
+        if entries:
+            running.append(
+                RunningNotice(
+                    pk=notice.pk,
+                    title=notice.title,
+                    published_at=notice.published_at,
+                    ends_at=notice.ends_at,
+                    provisional=notice.provisional,
+                    entries=entries,
+                )
+            )
+    return running
+
+
+def public_notice_entry_running(*, pk: int, now: datetime) -> PublicNoticeEntry | None:
+    """The entry if the public may object to it now (its notice runs, the applicant is on it)."""
+    return (
+        _entries_on_notice()
+        .select_related("notice")
+        .filter(pk=pk, notice__published_at__lte=now, notice__ends_at__gte=now)
+        .first()
+    )
+
+
+def public_notice_entry_of(application: Application) -> PublicNoticeEntry | None:
+    return (
+        PublicNoticeEntry.objects.filter(application=application)
+        .select_related("notice")
+        .prefetch_related(
+            Prefetch(
+                "objections",
+                queryset=PublicObjection.objects.select_related("decided_by").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .first()
+    )

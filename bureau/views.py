@@ -1,0 +1,309 @@
+"""Thin views: the public notice and objections (no sign-in), and the bureau's decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import selectors as application_selectors
+from applications.enums import ApplicationState
+from applications.errors import ApplicationError
+from applications.uploads import UploadRefused
+from bureau import permissions, selectors, services
+from bureau.forms import (
+    ObjectionDecisionForm,
+    PublicObjectionForm,
+    PublishForm,
+    RejectForm,
+    SpecialIssuanceForm,
+)
+from bureau.models import PublicObjection, SpecialIssuance
+from titles.middleware import client_ip
+
+RECEIVED_SESSION_KEY = "bureau_objection_reference"
+NOT_RUNNING = _("This notice is no longer running.")
+
+# --- the public -----------------------------------------------------------------------------
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The public notices running now: only what may be disclosed."""
+    notices = selectors.public_notices_running(now=timezone.now())
+    return render(request, "bureau/notice_list.html", {"notices": notices})
+
+
+@require_http_methods(["GET", "POST"])
+def objection_create(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Anyone objects to one applicant of a running notice."""
+    entry = selectors.public_notice_entry_running(pk=entry_pk, now=timezone.now())
+    if entry is None:
+        messages.error(request, NOT_RUNNING)
+        return redirect("bureau:notices")
+    form = PublicObjectionForm()
+    if request.method == "POST":
+        form = PublicObjectionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                objection = services.public_objection_raise(
+                    entry=entry,
+                    real_name=form.cleaned_data["real_name"],
+                    contact=form.cleaned_data["contact"],
+                    statement=form.cleaned_data["statement"],
+                    evidence=form.cleaned_data["evidence"],
+                    client_ip=client_ip(request),
+                )
+            except UploadRefused as error:
+                form.add_error("evidence", error.message)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                request.session[RECEIVED_SESSION_KEY] = objection.reference
+                return redirect("bureau:objection_received")
+    return render(
+        request,
+        "bureau/objection_form.html",
+        {"entry": selectors.entry_disclosed(entry), "notice": entry.notice, "form": form},
+    )
+
+
+def objection_received(request: HttpRequest) -> HttpResponse:
+    """The acknowledgement, with the reference number (shown to the sender's session only)."""
+    reference = request.session.get(RECEIVED_SESSION_KEY)
+    if not reference:
+        return redirect("bureau:notices")
+    return render(request, "bureau/objection_received.html", {"reference": reference})
+
+
+# --- bureau staff ---------------------------------------------------------------------------
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not permissions.is_bureau_staff(request.user):
+        raise Http404
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    rows = selectors.bureau_queue_rows(selectors.bureau_queue())
+    return render(
+        request,
+        "bureau/queue.html",
+        {
+            "rows": rows,
+            "form": PublishForm(),
+            "issuances": selectors.special_issuances_pending(),
+            "objections": selectors.public_objections_open(),
+        },
+    )
+
+
+def _error_messages(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        _error_messages(request, form)
+        return redirect("bureau:queue")
+    try:
+        notice = services.public_notice_publish(
+            applications=list(form.cleaned_data["applications"]),
+            actor=request.user,
+            working_days=form.cleaned_data["working_days"],
+            title=form.cleaned_data["title"],
+            versions=form.cleaned_data["versions"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The public notice is published: %(count)s applicants, until %(end)s.")
+            % {
+                "count": notice.entries.count(),
+                "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+            },
+        )
+    return redirect("bureau:queue")
+
+
+def _decidable(request: HttpRequest, pk: int):
+    _staff_only(request)
+    application = application_selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _decide(request, *, application, form, action, success) -> HttpResponse:
+    if not form.is_valid():
+        _error_messages(request, form)
+    else:
+        try:
+            action(form.cleaned_data)
+            messages.success(request, success)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return redirect("applications:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _decidable(request, pk)
+    return _decide(
+        request,
+        application=application,
+        form=RejectForm(request.POST),
+        action=lambda data: services.application_bureau_reject(
+            application=application,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        success=_("The application was not approved."),
+    )
+
+
+@login_required
+@require_POST
+def special_issuance_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _decidable(request, pk)
+    return _decide(
+        request,
+        application=application,
+        form=SpecialIssuanceForm(request.POST),
+        action=lambda data: services.special_issuance_propose(
+            application=application,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        success=_("Proposed. A second bureau staff member must confirm the issuance."),
+    )
+
+
+def _issuance(request: HttpRequest, pk: int) -> SpecialIssuance:
+    _staff_only(request)
+    return get_object_or_404(SpecialIssuance, pk=pk)
+
+
+@login_required
+@require_POST
+def special_issuance_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    issuance = _issuance(request, pk)
+    try:
+        services.special_issuance_confirm(issuance=issuance, actor=request.user)
+        messages.success(request, _("Confirmed: the certificate will be issued without a notice."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("applications:detail", pk=issuance.application_id)
+
+
+@login_required
+@require_POST
+def special_issuance_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    issuance = _issuance(request, pk)
+    try:
+        services.special_issuance_cancel(issuance=issuance, actor=request.user)
+        messages.success(request, _("The proposal was withdrawn."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("applications:detail", pk=issuance.application_id)
+
+
+def _objection(request: HttpRequest, pk: int) -> PublicObjection:
+    _staff_only(request)
+    return get_object_or_404(PublicObjection.objects.select_related("entry__notice"), pk=pk)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _objection(request, pk)
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give the reason."))
+    else:
+        try:
+            services.public_objection_decide(
+                objection=objection,
+                actor=request.user,
+                uphold=form.cleaned_data["decision"] == "uphold",
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The objection was decided."))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return redirect("applications:detail", pk=objection.entry.application_id)
+
+
+@login_required
+def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _objection(request, pk)
+    if not objection.evidence:
+        raise Http404
+    try:
+        stream = objection.evidence.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(stream, as_attachment=True, filename=objection.evidence_name)
+
+
+# --- the application page and the dashboard -------------------------------------------------
+
+
+def detail_section_context(request: HttpRequest, application) -> dict | None:
+    """The bureau's section of the application page: decisions for staff, the notice for the
+    applicant; None for anyone else."""
+    user = request.user
+    staff = permissions.is_bureau_staff(user)
+    if not staff:
+        if application.applicant_id != user.pk:
+            return None
+        entry = selectors.public_notice_entry_of(application)
+        return {"staff": False, "entry": entry} if entry else None
+    entry = selectors.public_notice_entry_of(application)
+    version = {"version": application.version}
+    can_decide = permissions.can_decide(user, application)
+    pending = (
+        SpecialIssuance.objects.filter(application=application, status="pending")
+        .select_related("proposed_by")
+        .first()
+    )
+    return {
+        "staff": True,
+        "application": application,
+        "committee": selectors.committee_decision_of(application),
+        "entry": entry,
+        "can_decide": can_decide,
+        "can_decide_objection": permissions.can_decide_objection(user, application),
+        "reject_form": RejectForm(initial=version) if can_decide else None,
+        "issuance_form": SpecialIssuanceForm(initial=version)
+        if can_decide and not pending
+        else None,
+        "pending": pending,
+        "can_confirm": pending is not None
+        and can_decide
+        and permissions.can_confirm_special_issuance(user, pending),
+        "decision_form": ObjectionDecisionForm(),
+        "on_notice": application.state == ApplicationState.PUBLIC_NOTICE,
+    }
+
+
+def dashboard_context(user) -> dict:
+    return {
+        "awaiting": selectors.bureau_queue().count(),
+        "issuances": selectors.special_issuances_pending().exclude(proposed_by=user).count(),
+        "objections": selectors.public_objections_open().count(),
+    }

@@ -1,0 +1,77 @@
+import sys
+
+import pytest
+from django.utils import timezone
+
+from applications.enums import ApplicationState
+from applications.models import Application
+from applications.selectors import applications_visible_to
+from bureau import permissions, selectors
+from tests.bureau.factories import approved, bureau_staff, on_notice
+from tests.factories import UserFactory
+from titles.enums import Role
+
+pytestmark = pytest.mark.django_db
+S = ApplicationState
+
+
+def test_bureau_staff_see_every_application_past_the_committee_and_nothing_before():
+    staff = bureau_staff()
+    shown = {}
+    for state in selectors.BUREAU_VISIBLE_STATES:
+        application = approved()
+        Application.objects.filter(pk=application.pk).update(state=state)
+        shown[state] = application.pk
+    hidden = approved()
+    Application.objects.filter(pk=hidden.pk).update(state=S.COMMITTEE_REVIEW)
+    visible = set(applications_visible_to(staff).values_list("pk", flat=True))
+    assert visible == set(shown.values())
+    assert selectors.applications_visible_to_bureau(UserFactory(roles=[Role.AGENCY_STAFF])) is None
+
+
+def test_committee_decision_is_none_while_the_committee_module_is_missing(monkeypatch):
+    application = approved()
+    monkeypatch.setitem(sys.modules, "committee.selectors", None)  # import raises ImportError
+    import committee
+
+    monkeypatch.delattr(committee, "selectors", raising=False)
+    assert selectors.committee_decision_of(application) is None
+
+
+def test_committee_decision_is_none_while_the_function_is_missing(monkeypatch):
+    import types
+
+    import committee
+
+    application = approved()
+    empty = types.ModuleType("committee.selectors")
+    monkeypatch.setitem(sys.modules, "committee.selectors", empty)
+    monkeypatch.setattr(committee, "selectors", empty, raising=False)
+    assert selectors.committee_decision_of(application) is None
+
+
+def test_running_notice_discloses_only_the_allowed_fields():
+    application = approved()
+    on_notice([application], bureau_staff())
+    (notice,) = selectors.public_notices_running(now=timezone.now())
+    (entry,) = notice.entries
+    assert entry == selectors.DisclosedEntry(
+        pk=application.public_notice_entry.pk,
+        name=application.applicant.display_name,
+        organization=str(application.employer),
+        category="高层次人才",
+        title_series="工程技术",
+        discipline="人工智能",
+        level="正高级",
+    )
+
+
+def test_permission_predicates():
+    staff, other = bureau_staff(), UserFactory(roles=[Role.AGENCY_STAFF])
+    application = approved()
+    assert permissions.can_decide(staff, application) is True
+    assert permissions.can_decide(other, application) is False
+    assert permissions.can_decide_objection(staff, application) is False
+    inactive = bureau_staff()
+    inactive.is_active = False
+    assert permissions.is_bureau_staff(inactive) is False
