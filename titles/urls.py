@@ -49,5 +49,6 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("committee.urls")),
     path("", include("bureau.urls")),
+    path("", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
