@@ -105,6 +105,9 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        permissions = [
+            ("assess_application", _("Can assess the application as an assigned panel expert")),
+        ]
         indexes = [
             models.Index(fields=["state", "employer"]),
             models.Index(fields=["state", "recommending_body"]),

@@ -1,0 +1,287 @@
+"""The panel stage's pages: staff assign experts; experts confirm, write and submit opinions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import selectors as application_selectors
+from applications.errors import ApplicationError
+from applications.models import Application
+from review import permissions, selectors, services
+from review.conflicts import conflicts_of
+from review.forms import AssignForm, ConflictForm, OpinionForm
+from review.models import Assignment, Opinion
+from titles.enums import Role
+from titles.people import id_number_for_viewer, users_with_role
+
+
+@login_required
+def panel_queue(request: HttpRequest) -> HttpResponse:
+    """Staff: the applications in panel review, with assigned and submitted counts."""
+    if not permissions.is_panel_staff(request.user):
+        raise Http404
+    page = Paginator(selectors.panel_queue(), 25).get_page(request.GET.get("page"))
+    return render(request, "review/panel_queue.html", {"page": page})
+
+
+def _staff_application(request, pk):
+    if not permissions.is_panel_staff(request.user):
+        raise Http404
+    application = application_selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _candidates(application):
+    """Every panel expert, with the conflicts that keep some of them from this application."""
+    panel = services.panel_for(application)
+    experts = users_with_role(Role.PANEL_EXPERT)
+    members = set(panel.members.values_list("pk", flat=True)) if panel else set()
+    taken = {
+        assignment.expert_id: assignment
+        for assignment in Assignment.objects.filter(application=application)
+        .exclude(status="replaced")
+        .order_by("assigned_at")
+    }
+    rows = []
+    for expert in experts:
+        reasons = [str(reason) for reason in conflicts_of(expert, application)]
+        assignment = taken.get(expert.pk)
+        if assignment is not None and assignment.status == "released":
+            reasons.append(str(_("declared a conflict")))
+        rows.append(
+            {
+                "expert": expert,
+                "on_panel": expert.pk in members,
+                "conflicts": reasons,
+                "assigned": assignment is not None and assignment.active,
+            }
+        )
+    rows.sort(key=lambda row: (bool(row["conflicts"]), not row["on_panel"], row["expert"].pk))
+    free = [row["expert"].pk for row in rows if not row["conflicts"] and not row["assigned"]]
+    return rows, experts.filter(pk__in=free)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: who assesses the application; assign, and replace the late or conflicted."""
+    application = _staff_application(request, pk)
+    rows, free = _candidates(application)
+    can_assign = permissions.can_assign(request.user, application)
+    form = AssignForm(experts=free)
+    if request.method == "POST":
+        form = AssignForm(request.POST, experts=free)
+        if not can_assign:
+            messages.error(request, _("Experts are assigned only while the panel review runs."))
+        elif form.is_valid():
+            try:
+                services.assignment_create(
+                    application=application,
+                    expert=form.cleaned_data["expert"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(expert)s is assigned.")
+                    % {"expert": form.cleaned_data["expert"].display_name},
+                )
+                return redirect("review:assignments", pk=pk)
+    standing = selectors.assignments_of(application)
+    return render(
+        request,
+        "review/assignments.html",
+        {
+            "application": application,
+            "assignments": standing,
+            "candidates": rows,
+            "form": form,
+            "free": free,
+            "can_assign": can_assign,
+            "required": services.experts_required(application),
+            "active_count": sum(1 for a in standing if a.active),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assignment_replace(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    application = _staff_application(request, pk)
+    assignment = Assignment.objects.filter(pk=assignment_pk, application=application).first()
+    if assignment is None:
+        raise Http404
+    _rows, free = _candidates(application)
+    form = AssignForm(request.POST, experts=free)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            services.assignment_replace(
+                assignment=assignment, actor=request.user, expert=form.cleaned_data["expert"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(old)s is replaced by %(new)s.")
+                % {
+                    "old": assignment.expert.display_name,
+                    "new": form.cleaned_data["expert"].display_name,
+                },
+            )
+    return redirect("review:assignments", pk=pk)
+
+
+@login_required
+def expert_queue(request: HttpRequest) -> HttpResponse:
+    """The expert's assigned applications: only those."""
+    if not permissions.is_panel_expert(request.user):
+        raise Http404
+    return render(
+        request, "review/expert_queue.html", {"assignments": selectors.expert_queue(request.user)}
+    )
+
+
+def _own_assignment(request, pk) -> Assignment:
+    assignment = selectors.assignment_for_expert(request.user, pk)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def _opinion_of(assignment) -> Opinion | None:
+    try:
+        return assignment.opinion
+    except Opinion.DoesNotExist:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's page: confirm no conflict, read everything, write and submit the opinion."""
+    assignment = _own_assignment(request, pk)
+    application = assignment.application
+    existing = _opinion_of(assignment)
+    can_work = permissions.can_work_on(request.user, assignment)
+    initial = (
+        {name: getattr(existing, name) for name in services.OPINION_FIELDS} if existing else {}
+    )
+    form = OpinionForm(initial=initial)
+    if request.method == "POST":
+        form = OpinionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.opinion_save(
+                    assignment=assignment,
+                    actor=request.user,
+                    values=form.cleaned_data,
+                    submit=form.submitting,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your opinion was submitted. It can no longer be changed.")
+                    if form.submitting
+                    else _("Your draft was saved."),
+                )
+                return redirect("review:opinion", pk=pk)
+        else:
+            messages.error(request, _("Please correct the marked fields."))
+    return render(
+        request,
+        "review/opinion.html",
+        {
+            "assignment": assignment,
+            "opinion": existing,
+            "form": form,
+            "conflict_form": ConflictForm(),
+            "can_work": can_work,
+            "application": application_selectors.application_with_details(
+                Application.objects.all(), application.pk
+            ),
+            "recommenders": application_selectors.active_recommenders(application),
+            "id_number": id_number_for_viewer(subject=application.applicant, viewer=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opinion_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _own_assignment(request, pk)
+    try:
+        services.assignment_confirm(assignment=assignment, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you. You may now write your opinion."))
+    return redirect("review:opinion", pk=pk)
+
+
+@login_required
+@require_POST
+def opinion_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _own_assignment(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("review:opinion", pk=pk)
+    try:
+        services.assignment_declare_conflict(
+            assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("review:opinion", pk=pk)
+    messages.success(
+        request, _("You declared a conflict of interest and are released from this application.")
+    )
+    return redirect("review:expert_queue")
+
+
+def expert_dashboard_context(user) -> dict:
+    queue = list(selectors.expert_queue(user)[:10])
+    return {
+        "assignments": queue,
+        "pending": sum(1 for a in queue if not (_opinion_of(a) and a.opinion.submitted)),
+    }
+
+
+def panel_section_context(request, application) -> dict | None:
+    """The panel part of the application page: staff see who assesses; experts their link."""
+    user = request.user
+    if permissions.is_panel_staff(user) and (
+        application.state == "panel_review" or selectors.panel_summary(application=application)
+    ):
+        return {
+            "staff": True,
+            "assignments": selectors.assignments_of(application),
+            "summary": selectors.panel_summary(application=application),
+        }
+    own = (
+        Assignment.objects.filter(
+            application=application, expert=user, status__in=["assigned", "confirmed"]
+        ).first()
+        if user.is_authenticated
+        else None
+    )
+    if own is not None:
+        return {"staff": False, "own": own}
+    return None
