@@ -4,7 +4,7 @@ import sys
 
 # Commands that never open a database connection they need (makemigrations only warns when it
 # cannot check the history): they run without DATABASE_URL, so checks and editors can call them.
-NO_DATABASE_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+NO_DATABASE_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "lifecycle_diagram"}
 
 
 def main() -> None:
