@@ -35,22 +35,14 @@ def applications_visible_to_bureau(user) -> QuerySet[Application] | None:
     return Application.objects.filter(state__in=BUREAU_VISIBLE_STATES)
 
 
-# --- the committee's result (the committee app may not be there yet) -------------------------
+# --- the committee's result ---------------------------------------------------------------
 
 
 def committee_decision_of(application: Application) -> dict | None:
-    """``committee.selectors.committee_decision`` for the application, or None without one.
+    """The committee's result on the application (its ballot's totals and the minutes)."""
+    from committee.selectors import committee_decision
 
-    The committee stage is built alongside this one: while its module or function is missing,
-    there is no committee record.
-    """
-    try:
-        from committee import selectors as committee_selectors
-
-        lookup = committee_selectors.committee_decision
-    except (ImportError, AttributeError):
-        return None
-    return lookup(application=application)
+    return committee_decision(application=application)
 
 
 @dataclass(frozen=True)
@@ -79,11 +71,15 @@ def bureau_queue() -> QuerySet[Application]:
 
 
 def bureau_queue_rows(applications) -> list[QueueRow]:
-    """The queue's rows with the committee's result of each."""
+    """The queue's rows with the committee's result of each (one query for all of them)."""
+    from committee.selectors import committee_decisions
+
+    applications = list(applications)
+    decisions = committee_decisions(applications=applications)
     return [
         QueueRow(
             application=application,
-            committee=committee_decision_of(application),
+            committee=decisions.get(application.pk),
             pending_issuance=(application.pending_issuances or [None])[0],
         )
         for application in applications

@@ -145,7 +145,11 @@ BUREAU_ADMIN_MODELS = {
     "calendarday": ("view",),
 }
 # Models of other apps the bureau staff maintain too: (app label, model, actions).
-BUREAU_ADMIN_OTHER_MODELS = [("applications", "checklistitem", ("view", "add", "change"))]
+BUREAU_ADMIN_OTHER_MODELS = [
+    ("applications", "checklistitem", ("view", "add", "change")),
+    ("committee", "committee", ("view", "add", "change")),
+    ("review", "panel", ("view", "add", "change")),
+]
 
 
 def _role_group(role: Role) -> Group:

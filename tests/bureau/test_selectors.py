@@ -1,5 +1,3 @@
-import sys
-
 import pytest
 from django.utils import timezone
 
@@ -15,39 +13,22 @@ pytestmark = pytest.mark.django_db
 S = ApplicationState
 
 
-def test_bureau_staff_see_every_application_past_the_committee_and_nothing_before():
+def test_bureau_staff_see_the_panel_stages_and_past_the_committee_and_nothing_before():
     staff = bureau_staff()
     shown = {}
     for state in selectors.BUREAU_VISIBLE_STATES:
         application = approved()
         Application.objects.filter(pk=application.pk).update(state=state)
         shown[state] = application.pk
+    for state in (S.PANEL_REVIEW, S.COMMITTEE_REVIEW):  # they assign panel experts (review app)
+        application = approved()
+        Application.objects.filter(pk=application.pk).update(state=state)
+        shown[state] = application.pk
     hidden = approved()
-    Application.objects.filter(pk=hidden.pk).update(state=S.COMMITTEE_REVIEW)
+    Application.objects.filter(pk=hidden.pk).update(state=S.ELIGIBILITY_REVIEW)
     visible = set(applications_visible_to(staff).values_list("pk", flat=True))
     assert visible == set(shown.values())
     assert selectors.applications_visible_to_bureau(UserFactory(roles=[Role.AGENCY_STAFF])) is None
-
-
-def test_committee_decision_is_none_while_the_committee_module_is_missing(monkeypatch):
-    application = approved()
-    monkeypatch.setitem(sys.modules, "committee.selectors", None)  # import raises ImportError
-    import committee
-
-    monkeypatch.delattr(committee, "selectors", raising=False)
-    assert selectors.committee_decision_of(application) is None
-
-
-def test_committee_decision_is_none_while_the_function_is_missing(monkeypatch):
-    import types
-
-    import committee
-
-    application = approved()
-    empty = types.ModuleType("committee.selectors")
-    monkeypatch.setitem(sys.modules, "committee.selectors", empty)
-    monkeypatch.setattr(committee, "selectors", empty, raising=False)
-    assert selectors.committee_decision_of(application) is None
 
 
 def test_running_notice_discloses_only_the_allowed_fields():

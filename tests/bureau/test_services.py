@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
@@ -34,13 +35,24 @@ ENDS = datetime(2026, 2, 27, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 AFTER_END = ENDS + timedelta(seconds=1)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages compared in English (the Chinese catalogue has its own test)."""
+    with translation.override("en"):
+        yield
+
+
 def state_of(application) -> str:
     return Application.objects.get(pk=application.pk).state
 
 
 def notice_changes(now) -> list[str]:
     """What the sweep did to applications (the outbox sweeper may requeue emails beside)."""
-    return [line for line in sweep_run(now=now).changes if line.startswith("application ")]
+    return [
+        line
+        for line in sweep_run(now=now).changes
+        if line.startswith("application ") and "->" in line
+    ]
 
 
 def objection(entry, *, client_ip="203.0.113.7", evidence=None, **fields):
@@ -87,7 +99,7 @@ def test_a_notice_shorter_than_five_working_days_is_refused_and_changes_nothing(
     application = approved()
     with pytest.raises(RuleViolation) as refused:
         on_notice([application], staff, working_days=4)
-    assert str(refused.value.message) == "公示期不少于5个工作日。"
+    assert str(refused.value.message) == "A notice lasts at least 5 working days."
     assert state_of(application) == S.BUREAU_REVIEW
     assert not PublicNotice.objects.exists()
 

@@ -1,5 +1,3 @@
-import sys
-import types
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -232,31 +230,23 @@ def test_queue_shows_no_committee_record_before_the_committee_app(client):
     assert application.applicant.display_name in response.content.decode()
 
 
-def test_committee_decision_is_read_when_the_committee_app_provides_it(client, monkeypatch):
-    application = approved()
-    decision = {
-        "meeting": "2026年第3次评审会",
-        "minutes_url": "/committee/minutes/3/",
-        "consent": 7,
-        "oppose": 1,
-        "abstain": 1,
-        "present": 9,
-        "recused": 0,
-        "votes_cast": 9,
-        "approved": True,
-        "decided_at": PUBLISHED,
-        "committee_name": "高层次人才评审委员会",
-    }
-    fake = types.ModuleType("committee.selectors")
-    fake.committee_decision = lambda *, application: decision
-    monkeypatch.setitem(sys.modules, "committee.selectors", fake)
-    import committee
+def test_the_queue_shows_the_committees_result_and_minutes(client):
+    from committee import services as committee_services
+    from tests.committee.factories import in_session
 
-    monkeypatch.setattr(committee, "selectors", fake, raising=False)
-    assert selectors.committee_decision_of(application) == decision
+    meeting, [item], voters, chairman = in_session(members=2)
+    committee_services.ballot_open(item=item, actor=chairman)
+    for voter, choice in zip(voters, ["consent", "consent", "consent"], strict=True):
+        committee_services.ballot_cast(item=item, member=voter, choice=choice)
+    committee_services.ballot_close(item=item, actor=chairman)
+    committee_services.meeting_close(meeting=meeting, actor=chairman)
+    decision = selectors.committee_decision_of(item.application)
+    assert (decision["consent"], decision["oppose"], decision["present"]) == (3, 0, 3)
+    assert decision["approved"] is True
     sign_in_verified(client, bureau_staff())
     html = client.get("/bureau/").content.decode()
-    assert "高层次人才评审委员会" in html and "/committee/minutes/3/" in html
+    assert meeting.committee.name in html
+    assert f"/committee/meetings/{meeting.pk}/minutes/" in html
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -278,7 +268,7 @@ def test_queue_query_count_does_not_grow(client, django_assert_num_queries, size
         )
     sign_in_verified(client, staff)
     client.get("/bureau/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/bureau/")
     assert len(response.context["rows"]) == size
 

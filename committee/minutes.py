@@ -1,0 +1,32 @@
+"""The minutes of a meeting: attendance and, per item, the counts, the result and the rule."""
+
+from django.template.loader import render_to_string
+
+from committee import selectors
+from committee.models import Meeting
+from committee.services import RULE_TEXT
+
+
+def minutes_context(*, meeting: Meeting) -> dict:
+    present = selectors.present_member_ids(meeting)
+    voters = selectors.committee_voters(meeting.committee)
+    items = list(
+        meeting.items.select_related("application__applicant", "application__discipline")
+        .prefetch_related("recusals__member")
+        .order_by("position", "pk")
+    )
+    return {
+        "meeting": meeting,
+        "attendance": [{"member": user, "present": user.pk in present} for user in voters],
+        "present_count": len(present),
+        "items": items,
+        "rule": RULE_TEXT,
+    }
+
+
+def minutes_pdf_render(*, meeting: Meeting) -> bytes:
+    """The minutes as a PDF (WeasyPrint, imported here: it is heavy)."""
+    from weasyprint import HTML
+
+    html = render_to_string("committee/minutes_pdf.html", minutes_context(meeting=meeting))
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,31 @@
+"""Who may do what in the committee (small predicates on role and state)."""
+
+from committee.enums import BallotStatus, MeetingStatus
+
+
+def is_in_committee(user, committee) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.pk == committee.chairman_id or committee.members.filter(pk=user.pk).exists()
+
+
+def can_run(user, meeting) -> bool:
+    """The chairman runs the meeting: schedule, agenda, roll, ballots, minutes."""
+    return getattr(user, "is_authenticated", False) and user.pk == meeting.committee.chairman_id
+
+
+def can_edit_agenda(user, meeting) -> bool:
+    return can_run(user, meeting) and meeting.status == MeetingStatus.SCHEDULED
+
+
+def can_sign_minutes(user, meeting) -> bool:
+    return (
+        can_run(user, meeting)
+        and meeting.status == MeetingStatus.CLOSED
+        and meeting.minutes_signed_at is None
+    )
+
+
+def tallies_visible(item) -> bool:
+    """Rule 7: the counts are shown only once the chairman has closed the item's ballot."""
+    return item.status == BallotStatus.CLOSED

@@ -1,0 +1,127 @@
+"""Reads for the committee: what a member sees, the turnout, the decision for other stages."""
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from applications.models import Application
+from committee.enums import BallotStatus, MeetingStatus
+from committee.models import AgendaItem, Attendance, Committee, Meeting, Participation, Recusal
+
+
+def committees_of(user) -> QuerySet[Committee]:
+    if not getattr(user, "is_authenticated", False):
+        return Committee.objects.none()
+    return Committee.objects.filter(Q(members=user) | Q(chairman=user)).distinct()
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Meetings of the committees the user sits on (a member or the chairman)."""
+    return Meeting.objects.filter(committee__in=committees_of(user).values("pk")).select_related(
+        "committee", "committee__chairman"
+    )
+
+
+def items_visible_to(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(
+        meeting__committee__in=committees_of(user).values("pk")
+    ).select_related(
+        "meeting__committee__chairman",
+        "application__applicant",
+        "application__discipline",
+        "application__employer",
+        "application__recommending_body",
+    )
+
+
+def applications_on_agenda_of(user) -> QuerySet[Application] | None:
+    """Visibility branch (rule 10): committee members see their meetings' agenda items."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    committees = committees_of(user).values("pk")
+    if not committees.exists():
+        return None
+    return Application.objects.filter(agenda_items__meeting__committee__in=committees)
+
+
+def committee_voters(committee) -> list:
+    """Every voting member: the members and the chairman, by name."""
+    people = {user.pk: user for user in committee.members.all()}
+    people.setdefault(committee.chairman_id, committee.chairman)
+    return sorted(people.values(), key=lambda user: (user.display_name, user.pk))
+
+
+def present_member_ids(meeting) -> set[int]:
+    return set(Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+
+
+def recused_member_ids(item) -> set[int]:
+    return set(Recusal.objects.filter(item=item).values_list("member_id", flat=True))
+
+
+def turnout(item) -> int:
+    """How many have voted on the item (never how)."""
+    return Participation.objects.filter(item=item).count()
+
+
+def has_voted(user, item) -> bool:
+    return Participation.objects.filter(item=item, member=user).exists()
+
+
+def open_item(meeting) -> AgendaItem | None:
+    return meeting.items.filter(status=BallotStatus.OPEN).first()
+
+
+def applications_for_agenda() -> QuerySet[Application]:
+    """Applications in committee review not yet on the agenda of a meeting still to be closed."""
+    from applications.enums import ApplicationState
+
+    return (
+        Application.objects.filter(state=ApplicationState.COMMITTEE_REVIEW)
+        .exclude(agenda_items__meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.OPEN])
+        .select_related("applicant", "discipline")
+        .order_by("updated_at", "pk")
+    )
+
+
+def decided_item(application) -> AgendaItem | None:
+    return (
+        AgendaItem.objects.filter(application=application, status=BallotStatus.CLOSED)
+        .select_related("meeting__committee")
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+def committee_decision(*, application) -> dict | None:
+    """The committee's vote on the application once its ballot is closed, else ``None``."""
+    item = decided_item(application)
+    return _decision(item) if item is not None else None
+
+
+def committee_decisions(*, applications) -> dict[int, dict]:
+    """``committee_decision`` of many applications in one query: {application id: decision}."""
+    items = (
+        AgendaItem.objects.filter(
+            application__in=[a.pk for a in applications], status=BallotStatus.CLOSED
+        )
+        .select_related("meeting__committee")
+        .order_by("application_id", "-closed_at")
+        .distinct("application_id")
+    )
+    return {item.application_id: _decision(item) for item in items}
+
+
+def _decision(item: AgendaItem) -> dict:
+    return {
+        "meeting": item.meeting,
+        "minutes_url": reverse("committee:minutes", args=[item.meeting_id]),
+        "consent": item.consent,
+        "oppose": item.oppose,
+        "abstain": item.abstain,
+        "present": item.present,
+        "recused": item.recused,
+        "votes_cast": item.votes_cast,
+        "approved": bool(item.approved),
+        "decided_at": item.closed_at,
+        "committee_name": item.meeting.committee.name,
+    }

@@ -1,0 +1,383 @@
+"""Writes for the committee (stage 3b): meetings, the roll, recusals and the secret ballot.
+
+Rule 6: approved exactly when ``3 * consent > 2 * present`` (``review.voting.is_approved``), with
+present counted per item (present at the meeting minus those recused for the item).
+Rule 7: a cast writes a :class:`Participation` (who) and an :class:`EncryptedBallot` (a sealed
+choice) in one transaction; the private key lives only in memory at close, which writes only the
+totals and deletes the sealed ballots. Casts are not audited (an audit row would share the cast's
+transaction id); everything else is.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.enums import ApplicationState
+from applications.models import Application
+from applications.services import application_transition, tell
+from committee import crypto, permissions, selectors
+from committee.enums import BallotStatus, Choice, MeetingStatus
+from committee.errors import (
+    AlreadyVoted,
+    MeetingChangedMeanwhile,
+    NotAllowed,
+    NotChairman,
+    RuleViolation,
+)
+from committee.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    EncryptedBallot,
+    Meeting,
+    Participation,
+    Recusal,
+)
+from review.conflicts import conflicts_of
+from review.voting import is_approved
+from titles.audit import audit_record
+
+RULE_TEXT = _("approved when consent votes are more than two-thirds of the members present")
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+
+
+def _chairman_only(actor, meeting: Meeting) -> None:
+    if not permissions.can_run(actor, meeting):
+        raise NotChairman
+
+
+def _expect(condition: bool) -> None:
+    if not condition:
+        raise MeetingChangedMeanwhile
+
+
+def meeting_create(
+    *, committee: Committee, actor, starts_at: datetime, place: str = "", online_link: str = ""
+) -> Meeting:
+    """Schedule a meeting of the committee (the chairman); audited ``committee.meeting_create``."""
+    if actor is None or actor.pk != committee.chairman_id:
+        raise NotChairman
+    if not place.strip() and not online_link.strip():
+        raise RuleViolation(_("Give the place of the meeting or its online link."))
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            committee=committee,
+            starts_at=starts_at,
+            place=place.strip(),
+            online_link=online_link.strip(),
+            created_by=actor,
+        )
+        audit_record(actor=actor, action="committee.meeting_create", obj=meeting)
+    return meeting
+
+
+def agenda_add(*, meeting: Meeting, application: Application, actor) -> AgendaItem:
+    """Put an application in committee review on the agenda of a scheduled meeting."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _chairman_only(actor, meeting)
+        _expect(meeting.status == MeetingStatus.SCHEDULED)
+        if not selectors.applications_for_agenda().filter(pk=application.pk).exists():
+            raise RuleViolation(
+                _("This application is not awaiting the committee or is on another agenda.")
+            )
+        position = meeting.items.count() + 1
+        item = AgendaItem.objects.create(
+            meeting=meeting, application=application, position=position
+        )
+        audit_record(
+            actor=actor, action="committee.agenda_add", obj=meeting, data={"item": item.pk}
+        )
+        audit_record(
+            actor=actor,
+            action="committee.agenda_add",
+            obj=application,
+            data={"meeting": meeting.pk},
+        )
+    return item
+
+
+def meeting_open(*, meeting: Meeting, actor) -> Meeting:
+    """The chairman opens the meeting; then the roll is taken and ballots opened."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _chairman_only(actor, meeting)
+        _expect(meeting.status == MeetingStatus.SCHEDULED)
+        meeting.status = MeetingStatus.OPEN
+        meeting.opened_at = timezone.now()
+        meeting.save(update_fields=["status", "opened_at"])
+        audit_record(
+            actor=actor,
+            action="committee.meeting_open",
+            obj=meeting,
+            from_state=MeetingStatus.SCHEDULED,
+            to_state=MeetingStatus.OPEN,
+        )
+    return meeting
+
+
+def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
+    """Record who is present (replaces the roll); refused while a ballot is open."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _chairman_only(actor, meeting)
+        _expect(meeting.status == MeetingStatus.OPEN)
+        if selectors.open_item(meeting) is not None:
+            raise RuleViolation(_("Close the open ballot before changing the roll."))
+        voters = {user.pk for user in selectors.committee_voters(meeting.committee)}
+        present = set(present_ids)
+        if not present <= voters:
+            raise RuleViolation(_("Only members of the committee can be present."))
+        Attendance.objects.filter(meeting=meeting).exclude(member_id__in=present).delete()
+        known = selectors.present_member_ids(meeting)
+        Attendance.objects.bulk_create(
+            Attendance(meeting=meeting, member_id=pk) for pk in sorted(present - known)
+        )
+        audit_record(
+            actor=actor,
+            action="committee.roll_call",
+            obj=meeting,
+            data={"present": sorted(present)},
+        )
+    return sorted(present)
+
+
+def recusal_declare(*, item: AgendaItem, member, actor, reason: str) -> Recusal:
+    """A member (or the chairman for them) declares a conflict: the member is recused."""
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_("Say why the member is recused."))
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if actor.pk != member.pk:
+            _chairman_only(actor, meeting)
+        if not permissions.is_in_committee(member, meeting.committee):
+            raise NotAllowed
+        if meeting.status == MeetingStatus.CLOSED or item.status != BallotStatus.PENDING:
+            raise RuleViolation(_("Recusals are recorded before the ballot on the item opens."))
+        recusal, created = Recusal.objects.get_or_create(
+            item=item, member=member, defaults={"reason": reason[:500]}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="committee.recusal",
+                obj=item.application,
+                reason=reason[:500],
+                data={"item": item.pk, "member": member.pk, "automatic": False},
+            )
+    return recusal
+
+
+def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
+    """Open the secret ballot on one item: recuse the conflicted, make the item's key pair.
+
+    Only the public key and the salt are stored; the private key is derived again at close.
+    """
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        _chairman_only(actor, meeting)
+        item = AgendaItem.objects.select_for_update().select_related("application").get(pk=item.pk)
+        _expect(meeting.status == MeetingStatus.OPEN and item.status == BallotStatus.PENDING)
+        if item.application.state != ApplicationState.COMMITTEE_REVIEW:
+            raise RuleViolation(_("This application is no longer awaiting the committee."))
+        if selectors.open_item(meeting) is not None:
+            raise RuleViolation(_("Another ballot is open: close it first."))
+        present = selectors.present_member_ids(meeting)
+        if not present:
+            raise RuleViolation(_("Take the roll before opening a ballot."))
+        recused = selectors.recused_member_ids(item)
+        for member in get_user_model().objects.filter(pk__in=present - recused):
+            reasons = conflicts_of(member, item.application)
+            if reasons:
+                text = "; ".join(str(reason) for reason in reasons)
+                Recusal.objects.create(item=item, member=member, reason=text[:500], automatic=True)
+                audit_record(
+                    actor=actor,
+                    action="committee.recusal",
+                    obj=item.application,
+                    reason=text[:500],
+                    data={"item": item.pk, "member": member.pk, "automatic": True},
+                )
+        item.ballot_salt = crypto.ballot_salt_new()
+        item.public_key = crypto.item_public_key(item_id=item.pk, salt=item.ballot_salt)
+        item.status = BallotStatus.OPEN
+        item.opened_at = timezone.now()
+        item.save(update_fields=["ballot_salt", "public_key", "status", "opened_at"])
+        audit_record(
+            actor=actor,
+            action="committee.ballot_open",
+            obj=item.application,
+            data={"meeting": meeting.pk, "item": item.pk},
+        )
+    return item
+
+
+def _item_for_share(item_pk: int) -> AgendaItem:
+    """The item row locked FOR SHARE: casts run side by side, a close (FOR UPDATE) waits."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM committee_agendaitem WHERE id = %s FOR SHARE", [item_pk])
+    return AgendaItem.objects.select_related("meeting").get(pk=item_pk)
+
+
+def ballot_cast(*, item: AgendaItem, member, choice: str) -> None:
+    """Cast ``member``'s vote: a participation row and a sealed ballot, nothing linking them.
+
+    Refused when the ballot is not open, the member is absent or recused, or has voted already.
+    Not audited and not logged (rule 7).
+    """
+    if choice not in Choice.values:
+        raise RuleViolation(_("Choose consent, oppose or abstain."))
+    with transaction.atomic():
+        item = _item_for_share(item.pk)
+        if item.status != BallotStatus.OPEN or item.meeting.status != MeetingStatus.OPEN:
+            raise RuleViolation(_("The ballot on this application is not open."))
+        if member.pk not in selectors.present_member_ids(item.meeting):
+            raise RuleViolation(_("Only members present at the meeting may vote."))
+        if member.pk in selectors.recused_member_ids(item):
+            raise RuleViolation(_("You are recused for this application and may not vote."))
+        ciphertext = crypto.ballot_seal(item_id=item.pk, public_key=item.public_key, choice=choice)
+        try:
+            with transaction.atomic():
+                Participation.objects.create(item=item, member=member)
+        except IntegrityError:
+            raise AlreadyVoted from None
+        EncryptedBallot.objects.create(item=item, ciphertext=ciphertext)
+
+
+def ballot_close(*, item: AgendaItem, actor) -> AgendaItem:
+    """Close the ballot: decrypt in memory, keep only the totals and the result.
+
+    One transaction: the item row FOR UPDATE (no cast slips in), the sealed ballots read and
+    deleted, the totals written and audited on the agenda item. The application moves (and its
+    applicant is told) when the meeting closes, so that nothing of a result reaches an applicant
+    while the meeting runs.
+    """
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        _chairman_only(actor, meeting)
+        item = AgendaItem.objects.select_for_update().select_related("application").get(pk=item.pk)
+        _expect(meeting.status == MeetingStatus.OPEN and item.status == BallotStatus.OPEN)
+        private_key = crypto.item_private_key(item_id=item.pk, salt=item.ballot_salt)
+        counts = {choice: 0 for choice in Choice.values}
+        for ciphertext in EncryptedBallot.objects.filter(item=item).values_list(
+            "ciphertext", flat=True
+        ):
+            try:
+                choice = crypto.ballot_open(
+                    item_id=item.pk, private_key=private_key, ciphertext=ciphertext
+                )
+            except crypto.BallotUnreadable:
+                raise RuleViolation(
+                    _("A ballot cannot be read with this server's key: nothing was changed.")
+                ) from None
+            counts[choice] += 1
+        del private_key
+        votes_cast = sum(counts.values())
+        if votes_cast != Participation.objects.filter(item=item).count():
+            raise RuleViolation(
+                _("The ballots do not match the participations: nothing was changed.")
+            )
+        present_at_meeting = selectors.present_member_ids(meeting)
+        recused = len(present_at_meeting & selectors.recused_member_ids(item))
+        present = len(present_at_meeting) - recused
+        approved = is_approved(counts[Choice.CONSENT], present)
+        EncryptedBallot.objects.filter(item=item).delete()
+        item.status = BallotStatus.CLOSED
+        item.closed_at = timezone.now()
+        item.ballot_salt = None
+        item.present, item.recused, item.votes_cast = present, recused, votes_cast
+        item.consent = counts[Choice.CONSENT]
+        item.oppose = counts[Choice.OPPOSE]
+        item.abstain = counts[Choice.ABSTAIN]
+        item.approved = approved
+        item.save()
+        totals = {
+            "present": present,
+            "recused": recused,
+            "votes_cast": votes_cast,
+            "consent": item.consent,
+            "oppose": item.oppose,
+            "abstain": item.abstain,
+            "approved": approved,
+        }
+        # Recorded on the agenda item, not the application: the applicant's timeline shows
+        # nothing of the result until the meeting closes.
+        audit_record(
+            actor=actor,
+            action="committee.ballot_close",
+            obj=item,
+            data={"meeting": meeting.pk, "application": item.application_id, **totals},
+        )
+    return item
+
+
+def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
+    """Move the item's application by its ballot's result and tell the applicant."""
+    kind = "committee_approved" if item.approved else "committee_not_approved"
+    application_transition(
+        application=item.application,
+        actor=actor,
+        name="committee_approve" if item.approved else "committee_not_approve",
+        allowed=lambda who, application: (
+            application.state == ApplicationState.COMMITTEE_REVIEW
+            and permissions.can_run(who, meeting)
+        ),
+        reason=(
+            f"committee ballot: {item.consent} for, {item.oppose} against, "
+            f"{item.abstain} abstentions; {item.present} present, {item.recused} recused"
+        ),
+        before_save=lambda locked: tell([locked.applicant], locked, kind),
+    )
+
+
+def meeting_close(*, meeting: Meeting, actor) -> Meeting:
+    """Close the meeting (no ballot may be open); decided applications move, applicants are told.
+
+    Each application whose ballot closed moves to ``bureau_review`` or ``not_approved`` by its
+    result (``committee_approve`` / ``committee_not_approve``, audited), in this transaction.
+    """
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _chairman_only(actor, meeting)
+        _expect(meeting.status == MeetingStatus.OPEN)
+        if selectors.open_item(meeting) is not None:
+            raise RuleViolation(_("Close the open ballot before closing the meeting."))
+        meeting.status = MeetingStatus.CLOSED
+        meeting.closed_at = timezone.now()
+        meeting.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=actor,
+            action="committee.meeting_close",
+            obj=meeting,
+            from_state=MeetingStatus.OPEN,
+            to_state=MeetingStatus.CLOSED,
+        )
+        for item in meeting.items.filter(status=BallotStatus.CLOSED).select_related(
+            "application__applicant"
+        ):
+            _decide(item=item, meeting=meeting, actor=actor)
+    return meeting
+
+
+def minutes_sign(*, meeting: Meeting, actor) -> Meeting:
+    """The chairman signs the minutes off: the PDF is rendered once and kept, frozen."""
+    from committee.minutes import minutes_pdf_render
+
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _chairman_only(actor, meeting)
+        _expect(meeting.status == MeetingStatus.CLOSED and meeting.minutes_signed_at is None)
+        meeting.minutes_signed_at = timezone.now()
+        meeting.minutes_signed_by = actor
+        meeting.minutes_pdf = minutes_pdf_render(meeting=meeting)
+        meeting.save(update_fields=["minutes_signed_at", "minutes_signed_by", "minutes_pdf"])
+        audit_record(actor=actor, action="committee.minutes_sign", obj=meeting)
+    return meeting

@@ -1,0 +1,344 @@
+"""The committee's pages: meetings, the agenda item with its ballot, the minutes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from applications.errors import ApplicationError
+from applications.selectors import active_recommenders
+from committee import permissions, selectors, services
+from committee.enums import BallotStatus, MeetingStatus
+from committee.forms import AgendaAddForm, MeetingForm, RecusalForm, RollForm, VoteForm
+from committee.minutes import minutes_context, minutes_pdf_render
+from review.conflicts import conflicts_of
+from review.selectors import panel_summary
+
+
+def _meeting(request, pk) -> "services.Meeting":
+    meeting = selectors.meetings_visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _item(request, pk) -> "services.AgendaItem":
+    item = selectors.items_visible_to(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _run(request, action, success, back):
+    """Run one service; a refusal becomes a message, never an error page."""
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return back
+
+
+def committee_dashboard_context(user) -> dict:
+    meetings = list(
+        selectors.meetings_visible_to(user)
+        .exclude(status=MeetingStatus.CLOSED)
+        .order_by("starts_at", "pk")[:5]
+    )
+    return {"meetings": meetings}
+
+
+def committee_section_context(request, application) -> dict | None:
+    """On the application page: the committee's decision, for those who may see this stage."""
+    items = list(selectors.items_visible_to(request.user).filter(application=application))
+    if not items:
+        return None
+    return {"items": items, "decision": selectors.committee_decision(application=application)}
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    committees = list(selectors.committees_of(request.user))
+    if not committees:
+        raise Http404
+    meetings = selectors.meetings_visible_to(request.user).order_by("-starts_at", "pk")
+    chaired = [c for c in committees if c.chairman_id == request.user.pk]
+    return render(
+        request,
+        "committee/meeting_list.html",
+        {"meetings": meetings, "chaired": chaired, "form": MeetingForm()},
+    )
+
+
+@login_required
+@require_POST
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    committee = selectors.committees_of(request.user).filter(chairman=request.user).first()
+    if committee is None:
+        raise Http404
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("committee:meetings")
+    made = []
+    back = _run(
+        request,
+        lambda: made.append(
+            services.meeting_create(committee=committee, actor=request.user, **form.cleaned_data)
+        ),
+        _("The meeting was scheduled."),
+        None,
+    )
+    if made:
+        return redirect("committee:meeting", pk=made[0].pk)
+    return back or redirect("committee:meetings")
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    voters = selectors.committee_voters(meeting.committee)
+    present = selectors.present_member_ids(meeting)
+    can_run = permissions.can_run(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "items": list(meeting.items.select_related("application__applicant")),
+        "voters": voters,
+        "present": present,
+        "can_run": can_run,
+        "is_open": meeting.status == MeetingStatus.OPEN,
+    }
+    if can_run and meeting.status == MeetingStatus.SCHEDULED:
+        context["agenda_form"] = AgendaAddForm(applications=selectors.applications_for_agenda())
+    if can_run and meeting.status == MeetingStatus.OPEN:
+        context["roll_form"] = RollForm(
+            initial={"present": [str(pk) for pk in present]}, voters=voters
+        )
+    return render(request, "committee/meeting_detail.html", context)
+
+
+def _chairman_post(request, pk, action, success):
+    meeting = _meeting(request, pk)
+    return _run(
+        request,
+        lambda: action(meeting),
+        success,
+        redirect("committee:meeting", pk=meeting.pk),
+    )
+
+
+@login_required
+@require_POST
+def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chairman_post(
+        request,
+        pk,
+        lambda meeting: services.meeting_open(meeting=meeting, actor=request.user),
+        _("The meeting is open. Take the roll."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chairman_post(
+        request,
+        pk,
+        lambda meeting: services.meeting_close(meeting=meeting, actor=request.user),
+        _("The meeting is closed; the applicants are told the results."),
+    )
+
+
+@login_required
+@require_POST
+def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = RollForm(request.POST, voters=selectors.committee_voters(meeting.committee))
+    back = redirect("committee:meeting", pk=meeting.pk)
+    if not form.is_valid():
+        messages.error(request, _("Choose the members present from the list."))
+        return back
+    return _run(
+        request,
+        lambda: services.roll_call(
+            meeting=meeting, actor=request.user, present_ids=form.present_ids()
+        ),
+        _("The roll was recorded."),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = AgendaAddForm(request.POST, applications=selectors.applications_for_agenda())
+    back = redirect("committee:meeting", pk=meeting.pk)
+    if not form.is_valid():
+        messages.error(request, _("This application cannot be put on the agenda."))
+        return back
+    return _run(
+        request,
+        lambda: services.agenda_add(
+            meeting=meeting, application=form.cleaned_data["application"], actor=request.user
+        ),
+        _("The application is on the agenda."),
+        back,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    meeting = item.meeting
+    application = item.application
+    voters = selectors.committee_voters(meeting.committee)
+    present = selectors.present_member_ids(meeting)
+    recusals = list(item.recusals.select_related("member"))
+    recused = {recusal.member_id for recusal in recusals}
+    me = request.user
+    may_vote = (
+        item.status == BallotStatus.OPEN
+        and meeting.status == MeetingStatus.OPEN
+        and me.pk in present
+        and me.pk not in recused
+    )
+    voted = selectors.has_voted(me, item) if item.status == BallotStatus.OPEN else False
+    can_run = permissions.can_run(me, meeting)
+    pending = item.status == BallotStatus.PENDING and meeting.status != MeetingStatus.CLOSED
+    return render(
+        request,
+        "committee/item_detail.html",
+        {
+            "item": item,
+            "meeting": meeting,
+            "application": application,
+            "summary": panel_summary(application=application),
+            "recommenders": active_recommenders(application),
+            "recusals": recusals,
+            "my_conflicts": conflicts_of(me, application) if pending else [],
+            "present_count": len(present),
+            "eligible_count": len(present - recused),
+            "turnout": selectors.turnout(item) if item.status == BallotStatus.OPEN else None,
+            "may_vote": may_vote and not voted,
+            "voted": voted,
+            "vote_form": VoteForm() if may_vote and not voted else None,
+            "can_run": can_run,
+            "can_declare": pending and me.pk not in recused,
+            "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
+            "tallies_visible": permissions.tallies_visible(item),
+            "rule": services.RULE_TEXT,
+        },
+    )
+
+
+def _item_post(request, pk, action, success):
+    item = _item(request, pk)
+    return _run(request, lambda: action(item), success, redirect("committee:item", pk=item.pk))
+
+
+@login_required
+@require_POST
+def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_post(
+        request,
+        pk,
+        lambda item: services.ballot_open(item=item, actor=request.user),
+        _("The ballot is open."),
+    )
+
+
+@login_required
+@require_POST
+def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_post(
+        request,
+        pk,
+        lambda item: services.ballot_close(item=item, actor=request.user),
+        _("The ballot is closed and counted."),
+    )
+
+
+@sensitive_post_parameters("choice")
+@login_required
+@require_POST
+def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose consent, oppose or abstain."))
+        return redirect("committee:item", pk=item.pk)
+    return _run(
+        request,
+        lambda: services.ballot_cast(
+            item=item, member=request.user, choice=form.cleaned_data["choice"]
+        ),
+        _("Your vote was cast. It cannot be changed, and nobody can see how you voted."),
+        redirect("committee:item", pk=item.pk),
+    )
+
+
+@login_required
+@require_POST
+def recusal_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    voters = selectors.committee_voters(item.meeting.committee)
+    back = redirect("committee:item", pk=item.pk)
+    if "member" in request.POST:
+        form = RecusalForm(request.POST, voters=voters)
+    else:
+        form = RecusalForm({**request.POST.dict(), "member": request.user.pk}, voters=voters)
+    if not form.is_valid():
+        messages.error(request, _("Say why the member is recused."))
+        return back
+    member = next(user for user in voters if user.pk == form.cleaned_data["member"])
+    return _run(
+        request,
+        lambda: services.recusal_declare(
+            item=item, member=member, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The recusal was recorded."),
+        back,
+    )
+
+
+@login_required
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    return render(
+        request,
+        "committee/minutes.html",
+        {
+            **minutes_context(meeting=meeting),
+            "can_sign": permissions.can_sign_minutes(request.user, meeting),
+        },
+    )
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if meeting.status != MeetingStatus.CLOSED:
+        raise Http404
+    pdf = bytes(meeting.minutes_pdf) if meeting.minutes_pdf else minutes_pdf_render(meeting=meeting)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    return _run(
+        request,
+        lambda: services.minutes_sign(meeting=meeting, actor=request.user),
+        _("The minutes are signed off and can no longer change."),
+        redirect("committee:minutes", pk=meeting.pk),
+    )

@@ -1,0 +1,281 @@
+import pytest
+from django.utils import translation
+
+from applications.enums import ApplicationState
+from applications.models import Application
+from committee import selectors, services
+from committee.enums import BallotStatus, Choice, MeetingStatus
+from committee.errors import AlreadyVoted, MeetingChangedMeanwhile, NotChairman, RuleViolation
+from committee.models import AgendaItem, EncryptedBallot, Participation, Recusal
+from tests.applications.factories import add_recommender
+from tests.committee.factories import awaiting_committee, committee_of, in_session, meeting_of
+from titles.models import AuditEvent, Notification
+
+S = ApplicationState
+
+
+def vote_all(item, voters, choices):
+    for voter, choice in zip(voters, choices, strict=True):
+        services.ballot_cast(item=item, member=voter, choice=choice)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages compared in English (the Chinese catalogue has its own test)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.django_db
+def test_ballot_close_approves_with_more_than_two_thirds():
+    meeting, [item], voters, chairman = in_session(members=4)
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters, ["consent"] * 4 + ["oppose"])
+    item = services.ballot_close(item=item, actor=chairman)
+    assert (item.present, item.recused, item.votes_cast) == (5, 0, 5)
+    assert (item.consent, item.oppose, item.abstain, item.approved) == (4, 1, 0, True)
+    # The result reaches the application only when the meeting closes.
+    assert Application.objects.get(pk=item.application_id).state == S.COMMITTEE_REVIEW
+    services.meeting_close(meeting=meeting, actor=chairman)
+    assert Application.objects.get(pk=item.application_id).state == S.BUREAU_REVIEW
+    assert EncryptedBallot.objects.count() == 0
+    assert item.ballot_salt is None
+
+
+@pytest.mark.django_db
+def test_ballot_close_at_two_thirds_with_non_voters_is_not_approved():
+    meeting, [item], voters, chairman = in_session(members=5)
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters[:5], ["consent"] * 4 + ["abstain"])  # one present member did not vote
+    item = services.ballot_close(item=item, actor=chairman)
+    assert (item.present, item.votes_cast, item.consent, item.abstain) == (6, 5, 4, 1)
+    assert item.approved is False
+    services.meeting_close(meeting=meeting, actor=chairman)
+    assert Application.objects.get(pk=item.application_id).state == S.NOT_APPROVED
+
+
+@pytest.mark.django_db
+def test_ballot_close_counts_present_minus_recused():
+    _meeting, [item], voters, chairman = in_session(members=3, absent=1)  # 3 of 4 present
+    services.recusal_declare(item=item, member=voters[1], actor=voters[1], reason="曾是其导师")
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, [voters[0], voters[2]], ["consent", "consent"])
+    item = services.ballot_close(item=item, actor=chairman)
+    assert (item.present, item.recused, item.votes_cast, item.consent) == (2, 1, 2, 2)
+    assert item.approved is True
+
+
+@pytest.mark.django_db
+def test_ballot_open_recuses_members_with_a_conflict_automatically():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    add_recommender(item.application, "expert", email=voters[1].email)
+    with translation.override("en"):  # the reason is written in the chairman's language
+        services.ballot_open(item=item, actor=chairman)
+    recusal = Recusal.objects.get(item=item)
+    assert (recusal.member_id, recusal.automatic) == (voters[1].pk, True)
+    assert recusal.reason == "is one of the applicant's recommenders"
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_cast(item=item, member=voters[1], choice="consent")
+    assert str(error.value.message) == "You are recused for this application and may not vote."
+
+
+@pytest.mark.django_db
+def test_ballot_cast_by_an_absent_member_is_refused():
+    meeting, [item], _voters, chairman = in_session(members=3, absent=1)
+    absent = meeting.committee.members.order_by("-pk").first()
+    services.ballot_open(item=item, actor=chairman)
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_cast(item=item, member=absent, choice="consent")
+    assert str(error.value.message) == "Only members present at the meeting may vote."
+    assert Participation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_ballot_cast_twice_is_refused_and_counted_once():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    services.ballot_cast(item=item, member=voters[1], choice="consent")
+    with pytest.raises(AlreadyVoted) as error:
+        services.ballot_cast(item=item, member=voters[1], choice="oppose")
+    assert str(error.value.message) == "You have already voted on this application."
+    assert (Participation.objects.count(), EncryptedBallot.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_ballot_cast_after_close_is_refused():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    services.ballot_close(item=item, actor=chairman)
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_cast(item=item, member=voters[1], choice="consent")
+    assert str(error.value.message) == "The ballot on this application is not open."
+
+
+@pytest.mark.django_db
+def test_ballot_cast_before_open_is_refused():
+    _meeting, [item], voters, _chairman = in_session(members=2)
+    with pytest.raises(RuleViolation):
+        services.ballot_cast(item=item, member=voters[1], choice="consent")
+
+
+@pytest.mark.django_db
+def test_ballot_cast_with_an_unknown_choice_is_refused():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_cast(item=item, member=voters[1], choice="yes")
+    assert str(error.value.message) == "Choose consent, oppose or abstain."
+
+
+@pytest.mark.django_db
+def test_only_the_chairman_opens_takes_the_roll_and_closes():
+    committee = committee_of(2)
+    meeting = meeting_of(committee, awaiting_committee())
+    member = committee.members.first()
+    item = AgendaItem.objects.get(meeting=meeting)
+    with pytest.raises(NotChairman):
+        services.meeting_open(meeting=meeting, actor=member)
+    services.meeting_open(meeting=meeting, actor=committee.chairman)
+    with pytest.raises(NotChairman):
+        services.roll_call(meeting=meeting, actor=member, present_ids={member.pk})
+    services.roll_call(meeting=meeting, actor=committee.chairman, present_ids={member.pk})
+    with pytest.raises(NotChairman):
+        services.ballot_open(item=item, actor=member)
+    services.ballot_open(item=item, actor=committee.chairman)
+    with pytest.raises(NotChairman):
+        services.ballot_close(item=item, actor=member)
+    services.ballot_close(item=item, actor=committee.chairman)
+    with pytest.raises(NotChairman):
+        services.meeting_close(meeting=meeting, actor=member)
+    services.meeting_close(meeting=meeting, actor=committee.chairman)
+    assert AgendaItem.objects.get(pk=item.pk).status == BallotStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_roll_call_while_a_ballot_is_open_is_refused():
+    meeting, [item], _voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    with pytest.raises(RuleViolation) as error:
+        services.roll_call(meeting=meeting, actor=chairman, present_ids={chairman.pk})
+    assert str(error.value.message) == "Close the open ballot before changing the roll."
+
+
+@pytest.mark.django_db
+def test_ballot_open_twice_says_changed_meanwhile():
+    _meeting, [item], _voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    with pytest.raises(MeetingChangedMeanwhile):
+        services.ballot_open(item=item, actor=chairman)
+
+
+@pytest.mark.django_db
+def test_recusal_after_the_ballot_opened_is_refused():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    with pytest.raises(RuleViolation) as error:
+        services.recusal_declare(item=item, member=voters[1], actor=voters[1], reason="同事")
+    assert str(error.value.message) == "Recusals are recorded before the ballot on the item opens."
+
+
+@pytest.mark.django_db
+def test_meeting_close_tells_applicants_only_then():
+    meeting, [first, second], voters, chairman = in_session(members=2, items=2)
+    services.ballot_open(item=first, actor=chairman)
+    vote_all(first, voters, ["consent"] * 3)
+    services.ballot_close(item=first, actor=chairman)
+    services.ballot_open(item=second, actor=chairman)
+    vote_all(second, voters, ["oppose"] * 3)
+    services.ballot_close(item=second, actor=chairman)
+    applicants = [first.application.applicant, second.application.applicant]
+    assert Notification.objects.filter(recipient__in=applicants).count() == 0
+    services.meeting_close(meeting=meeting, actor=chairman)
+    kinds = {n.recipient_id: n.kind for n in Notification.objects.filter(recipient__in=applicants)}
+    assert kinds == {
+        applicants[0].pk: "committee_approved",
+        applicants[1].pk: "committee_not_approved",
+    }
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_records_the_meeting_but_no_cast():
+    meeting, [item], voters, chairman = in_session(members=2)
+    start = AuditEvent.objects.order_by("-pk").first().pk
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters, ["consent", "oppose", "abstain"])
+    services.ballot_close(item=item, actor=chairman)
+    services.meeting_close(meeting=meeting, actor=chairman)
+    events = list(AuditEvent.objects.filter(pk__gt=start).order_by("pk"))
+    assert [e.action for e in events] == [
+        "committee.ballot_open",
+        "committee.ballot_close",
+        "committee.meeting_close",
+        "application.committee_not_approve",
+    ]
+    assert (events[1].object_type, events[1].object_id) == ("committee.agendaitem", str(item.pk))
+    assert events[1].data == {
+        "meeting": meeting.pk,
+        "application": item.application_id,
+        "present": 3,
+        "recused": 0,
+        "votes_cast": 3,
+        "consent": 1,
+        "oppose": 1,
+        "abstain": 1,
+        "approved": False,
+    }
+
+
+@pytest.mark.django_db
+def test_committee_decision_is_none_until_the_ballot_closes():
+    meeting, [item], voters, chairman = in_session(members=2)
+    assert selectors.committee_decision(application=item.application) is None
+    services.ballot_open(item=item, actor=chairman)
+    assert selectors.committee_decision(application=item.application) is None
+    vote_all(item, voters, [Choice.CONSENT] * 3)
+    closed = services.ballot_close(item=item, actor=chairman)
+    decision = selectors.committee_decision(application=item.application)
+    assert decision == {
+        "meeting": meeting,
+        "minutes_url": f"/committee/meetings/{meeting.pk}/minutes/",
+        "consent": 3,
+        "oppose": 0,
+        "abstain": 0,
+        "present": 3,
+        "recused": 0,
+        "votes_cast": 3,
+        "approved": True,
+        "decided_at": closed.closed_at,
+        "committee_name": "北京市高层次人才职称评审委员会",
+    }
+
+
+@pytest.mark.django_db
+def test_agenda_add_refuses_an_application_not_awaiting_the_committee():
+    committee = committee_of(1)
+    meeting = meeting_of(committee)
+    with pytest.raises(RuleViolation):
+        services.agenda_add(
+            meeting=meeting,
+            application=_in_state(S.PANEL_REVIEW),
+            actor=committee.chairman,
+        )
+
+
+def _in_state(state):
+    from tests.applications.factories import ApplicationFactory
+
+    return ApplicationFactory(state=state)
+
+
+@pytest.mark.django_db
+def test_minutes_sign_freezes_the_pdf():
+    meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters, ["consent"] * 3)
+    services.ballot_close(item=item, actor=chairman)
+    services.meeting_close(meeting=meeting, actor=chairman)
+    meeting = services.minutes_sign(meeting=meeting, actor=chairman)
+    assert bytes(meeting.minutes_pdf).startswith(b"%PDF")
+    assert meeting.status == MeetingStatus.CLOSED
+    with pytest.raises(MeetingChangedMeanwhile):
+        services.minutes_sign(meeting=meeting, actor=chairman)

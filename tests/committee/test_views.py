@@ -1,0 +1,154 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from committee import services
+from committee.models import Meeting
+from tests.committee.factories import committee_of, in_session, meeting_of
+from tests.factories import UserFactory, sign_in_verified
+from titles.enums import Role
+
+
+def client_of(user) -> Client:
+    return sign_in_verified(Client(), user)
+
+
+@pytest.mark.django_db
+def test_item_page_shows_turnout_but_no_tally_while_the_ballot_is_open():
+    _meeting, [item], voters, chairman = in_session(members=3)
+    services.ballot_open(item=item, actor=chairman)
+    services.ballot_cast(item=item, member=voters[1], choice="oppose")
+    services.ballot_cast(item=item, member=voters[2], choice="oppose")
+    page = client_of(chairman).get(f"/committee/items/{item.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2 of 4 members have voted." in html
+    assert "Votes cast" not in html
+    assert 'class="tallies"' not in html
+    assert "Cast my vote" in html  # the chairman has not voted yet
+    voted = client_of(voters[1]).get(f"/committee/items/{item.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<p class="ok voted">You have voted.</p>' in voted.content.decode()
+    assert f'action="/committee/items/{item.pk}/vote/"' not in voted.content.decode()
+
+
+@pytest.mark.django_db
+def test_item_page_shows_the_tally_after_close():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    for voter in voters:
+        services.ballot_cast(item=item, member=voter, choice="consent")
+    services.ballot_close(item=item, actor=chairman)
+    client = client_of(voters[1])
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/committee/items/{item.pk}/").content.decode()
+    assert 'class="tallies"' in html
+    assert '<th scope="row">Consent</th><td>3</td>' in html
+
+
+@pytest.mark.django_db
+def test_cast_view_refuses_a_second_vote_with_a_message():
+    _meeting, [item], voters, chairman = in_session(members=2)
+    services.ballot_open(item=item, actor=chairman)
+    client = client_of(voters[1])
+    client.cookies["django_language"] = "en"
+    first = client.post(f"/committee/items/{item.pk}/vote/", {"choice": "consent"}, follow=True)
+    assert "Your vote was cast." in first.content.decode()
+    second = client.post(f"/committee/items/{item.pk}/vote/", {"choice": "oppose"}, follow=True)
+    assert second.status_code == 200
+    assert "You have already voted on this application." in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_member_cannot_open_the_ballot_through_the_page():
+    _meeting, [item], voters, _chairman = in_session(members=2)
+    client = client_of(voters[1])
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/committee/items/{item.pk}/ballot/open/", follow=True)
+    assert "Only the chairman of the committee may do this." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_outside_the_committee_gets_404_everywhere():
+    meeting, [item], _voters, _chairman = in_session(members=1)
+    other = UserFactory(roles=[Role.COMMITTEE_MEMBER])
+    client = client_of(other)
+    for url in [
+        f"/committee/meetings/{meeting.pk}/",
+        f"/committee/items/{item.pk}/",
+        f"/committee/meetings/{meeting.pk}/minutes/",
+        f"/applications/{item.application_id}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(f"/committee/items/{item.pk}/vote/", {"choice": "consent"}).status_code == 404
+    )
+
+
+@pytest.mark.django_db
+def test_a_member_opens_the_application_page_of_an_agenda_item():
+    _meeting, [item], voters, _chairman = in_session(members=1)
+    page = client_of(voters[1]).get(f"/applications/{item.application_id}/")
+    assert page.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_chairman_schedules_a_meeting_on_the_page():
+    meeting, _items, _voters, chairman = in_session(members=1, items=0)
+    page = client_of(chairman).post(
+        "/committee/meetings/new/",
+        {"starts_at": "2026-12-10T14:00", "place": "", "online_link": "https://meet.example.cn/1"},
+    )
+    made = Meeting.objects.exclude(pk=meeting.pk).get()
+    assert page.status_code == 302
+    assert page["Location"] == f"/committee/meetings/{made.pk}/"
+    assert made.online_link == "https://meet.example.cn/1"
+
+
+@pytest.mark.django_db
+def test_the_minutes_pdf_is_a_pdf_after_the_meeting():
+    meeting, [_item], voters, chairman = in_session(members=1)
+    services.meeting_close(meeting=meeting, actor=chairman)
+    response = client_of(voters[1]).get(f"/committee/meetings/{meeting.pk}/minutes.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def meetings_page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/committee/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_meeting_list_takes_the_same_number_of_queries_for_one_or_five_meetings():
+    committee = committee_of(2)
+    meeting_of(committee)
+    client = client_of(committee.chairman)
+    one = meetings_page_queries(client)
+    for _ in range(4):
+        meeting_of(committee)
+    assert meetings_page_queries(client) == one
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_members_meetings():
+    committee = committee_of(1)
+    meeting = meeting_of(committee)
+    page = client_of(committee.members.get()).get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f'href="/committee/meetings/{meeting.pk}/"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_application_page_shows_the_committee_decision_to_a_member():
+    meeting, [item], voters, chairman = in_session(members=1)
+    services.ballot_open(item=item, actor=chairman)
+    for voter in voters:
+        services.ballot_cast(item=item, member=voter, choice="consent")
+    services.ballot_close(item=item, actor=chairman)
+    page = client_of(voters[1]).get(
+        f"/applications/{item.application_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = page.content.decode()
+    assert "2 consent of 2 present" in html
+    assert f'href="/committee/meetings/{meeting.pk}/minutes/"' in html
