@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        from applications.views import detail_section_register
+        from certificates import (
+            notifications,  # noqa: F401 - registers the notification kinds
+            services,  # noqa: F401 - registers the certificates sweeper
+        )
+        from certificates.views import detail_section_context
+        from titles.audit import audit_action_label_register
+
+        detail_section_register(
+            template="certificates/_detail_section.html", context=detail_section_context
+        )
+        for action, label in {
+            "application.certify": _("Certificate issued"),
+            "application.revoke": _("Certificate revoked"),
+            "certificate.batch_issue": _("Certificate issuance queued for a public notice"),
+        }.items():
+            audit_action_label_register(action, label)

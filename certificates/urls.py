@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from certificates import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/upload/", views.verify_upload, name="verify_upload"),
+    path("verify/public-key.pem", views.public_key, name="public_key"),
+    path("verify/<str:number>/", views.verify_number, name="verify_number"),
+    path("certificates/<int:pk>/download/", views.download, name="download"),
+    path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("certificates/issuance/", views.issuance, name="issuance"),
+    path("certificates/issuance/<int:pk>/", views.notice_issue, name="notice_issue"),
+    path(
+        "certificates/issuance/<int:pk>/progress/",
+        views.notice_progress,
+        name="notice_progress",
+    ),
+]

@@ -45,8 +45,8 @@ SECRET_KEY = _secret_key()
 # Encrypts personal data (resident ID numbers). Unset: derived from SECRET_KEY (titles.id_numbers);
 # production sets it, so that rotating SECRET_KEY does not make the stored numbers unreadable.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
-# The server secret the committee's ballot keys derive from (rule 7). Keep it out of the database and
-# its backups; without it a key derived from SECRET_KEY is used.
+# The server secret the committee's ballot keys derive from (rule 7). Keep it out of the database
+# and its backups; without it a key derived from SECRET_KEY is used.
 BALLOT_SECRET = os.environ.get("BALLOT_SECRET") or None
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -1,11 +1,8 @@
 """Bureau staff publish a batch, a visitor objects in Chinese, staff dismiss it, all pass."""
 
-from pathlib import Path
-
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils.translation import gettext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,7 +14,6 @@ from tests.bureau.factories import approved, bureau_staff
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/bureau-shots")
 
 
 def sign_in(page, url, username, device_key: bytes):
@@ -51,8 +47,8 @@ def run_sweep() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publish_object_dismiss_and_pass(live_server):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_publish_object_dismiss_and_pass(live_server, tmp_path):
+    shots = tmp_path  # the pages as a visitor and the bureau see them, to look at
     names = ["张明", "李静", "王强"]
     batch = []
     for name in names:
@@ -64,7 +60,7 @@ def test_publish_object_dismiss_and_pass(live_server):
     TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
     disputed = batch[1]
     url = live_server.url
-    dismissed = str(gettext("The objection was decided."))
+    dismissed = "异议已处理。"  # the pages are in Chinese (the browser asks for zh-CN)
 
     with chromium() as browser:
         bureau = browser.new_context(locale="zh-CN").new_page()
@@ -72,7 +68,7 @@ def test_publish_object_dismiss_and_pass(live_server):
         bureau.goto(url + "/bureau/")
         for application in batch:
             bureau.check(f"#choose-{application.pk}")
-        bureau.screenshot(path=SHOTS / "bureau-queue.png", full_page=True)
+        bureau.screenshot(path=shots / "bureau-queue.png", full_page=True)
         submit(bureau, "form[action$='/bureau/publish/']")
         assert bureau.locator(".messages .success").count() == 1
         assert bureau.locator("input[name=applications]").count() == 0
@@ -81,16 +77,16 @@ def test_publish_object_dismiss_and_pass(live_server):
         visitor.goto(url + "/notices/")
         listed = visitor.locator("main").inner_text()
         assert all(name in listed for name in names)
-        visitor.screenshot(path=SHOTS / "public-notice.png", full_page=True)
+        visitor.screenshot(path=shots / "public-notice.png", full_page=True)
         visitor.locator("tr", has_text="李静").locator("a").click()
         visitor.fill("#id_real_name", "赵六")
         visitor.fill("#id_contact", "13911112222")
         visitor.fill("#id_statement", "据我所知，李静申报材料中的专利并非其本人完成，请核查。")
-        visitor.screenshot(path=SHOTS / "objection-form.png", full_page=True)
+        visitor.screenshot(path=shots / "objection-form.png", full_page=True)
         submit(visitor, "main form")
         reference = visitor.locator(".reference-number").inner_text()
         assert reference.startswith("YY")
-        visitor.screenshot(path=SHOTS / "objection-received.png", full_page=True)
+        visitor.screenshot(path=shots / "objection-received.png", full_page=True)
 
         bureau.goto(f"{url}/applications/{disputed.pk}/")
         assert "请核查。" in bureau.locator(".bureau-section").inner_text()
@@ -98,7 +94,7 @@ def test_publish_object_dismiss_and_pass(live_server):
         bureau.fill("form[action*='/decide/'] textarea[name=reason]", "经核实，专利确系本人完成。")
         submit(bureau, "form[action*='/decide/']")
         assert dismissed in bureau.locator(".messages").inner_text()
-        bureau.screenshot(path=SHOTS / "objection-decided.png", full_page=True)
+        bureau.screenshot(path=shots / "objection-decided.png", full_page=True)
 
         ends = orm(notice_end)
         with time_machine.travel(ends.timestamp() + 60, tick=True):

@@ -5,7 +5,7 @@ import pytest
 
 from applications.enums import ApplicationState
 from applications.models import Application
-from review.models import Assignment, Opinion
+from review.models import Opinion
 from tests.applications.test_supplement_browser import current_key, sign_in
 from tests.browser import chromium, orm
 from tests.review.factories import expert, in_panel_review, staff
