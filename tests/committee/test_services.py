@@ -279,3 +279,25 @@ def test_minutes_sign_freezes_the_pdf():
     assert meeting.status == MeetingStatus.CLOSED
     with pytest.raises(MeetingChangedMeanwhile):
         services.minutes_sign(meeting=meeting, actor=chairman)
+
+
+@pytest.mark.django_db
+def test_nothing_of_the_result_reaches_the_applicant_until_the_meeting_closes():
+    meeting, [item], voters, chairman = in_session(members=2)
+    applicant = item.application.applicant
+    services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters, ["consent"] * 3)
+    services.ballot_close(item=item, actor=chairman)
+    application = Application.objects.get(pk=item.application_id)
+    assert application.state == S.COMMITTEE_REVIEW
+    application_events = AuditEvent.objects.filter(
+        object_type="applications.application", object_id=str(application.pk)
+    )
+    assert not application_events.filter(action="committee.ballot_close").exists()
+    assert not application_events.filter(action__startswith="application.committee").exists()
+    assert not Notification.objects.filter(recipient=applicant).exists()
+    services.meeting_close(meeting=meeting, actor=chairman)
+    assert Application.objects.get(pk=application.pk).state == S.BUREAU_REVIEW
+    assert list(
+        Notification.objects.filter(recipient=applicant).values_list("kind", flat=True)
+    ) == ["committee_approved"]
