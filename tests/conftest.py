@@ -23,3 +23,14 @@ needs_redis = pytest.mark.skipif(not redis_answers(), reason="Redis does not ans
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the site's default language: a request in another language (the test
+    client runs in this thread) must not leak into the next test's rendering."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -618,8 +618,9 @@ def test_dashboard_shows_one_panel_per_role_with_its_organizations(client):
         "北京智源科技有限公司",
         "北京电子学会",
     ]
-    # The employer reviewer's panel is filled by the applications stage; the expert's is empty.
-    assert html.count("目前没有需要您处理的事项。") == 1
+    # Each panel is filled by its stage: the employer's queue, the expert's assessments.
+    assert "目前没有需要您处理的事项。" not in html
+    assert "0 份申报等待您的评议意见。" in html
 
 
 def test_dashboard_without_a_role_says_nothing_needs_attention(client):
@@ -644,11 +645,12 @@ def test_dashboard_query_count_does_not_grow_with_roles(client, django_assert_nu
     for user in (few, many):
         sign_in_verified(client, user)
         client.get("/dashboard/")  # warm the per-process content type cache
-        # session, user, device, unread, groups, roles, the employer queue's count, the agency's
-        with django_assert_num_queries(8) as captured:
+        # session, user, device, unread, groups, roles, the employer queue's count, the agency's,
+        # the expert's assessments
+        with django_assert_num_queries(9) as captured:
             client.get("/dashboard/")
         counts.append(len(captured))
-    assert counts == [8, 8]
+    assert counts == [9, 9]
 
 
 def test_a_stage_fills_its_role_panel(client):
