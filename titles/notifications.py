@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -164,6 +163,17 @@ def _queue_send(email_id: int) -> None:
     task_send_email.delay(email_id=email_id)
 
 
+def _queue_send_later(email_id: int):
+    """The on-commit callback that queues one email. A named function, not ``functools.partial``:
+    Django logs a robust callback's failure by its ``__qualname__``, which a partial lacks, so a
+    broker that is down at commit time raised AttributeError from the committed request."""
+
+    def queue_send() -> None:
+        _queue_send(email_id)
+
+    return queue_send
+
+
 def _outbox_write(
     *,
     spec: NotificationKind,
@@ -186,7 +196,7 @@ def _outbox_write(
     )
     # robust: a broker that is down at commit time must not fail the committed change; the
     # outbox sweeper queues the email again a minute later.
-    transaction.on_commit(partial(_queue_send, email.pk), robust=True)
+    transaction.on_commit(_queue_send_later(email.pk), robust=True)
     return email
 
 
@@ -373,7 +383,7 @@ def outbox_sweep(now: datetime) -> list[str]:
             return []
         OutboxEmail.objects.filter(pk__in=due).update(next_attempt_at=now)
         for email_id in due:
-            transaction.on_commit(partial(_queue_send, email_id), robust=True)
+            transaction.on_commit(_queue_send_later(email_id), robust=True)
     return [f"outbox email {email_id}: queued again" for email_id in due]
 
 

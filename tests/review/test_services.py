@@ -1,6 +1,6 @@
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.enums import ApplicationState, RecommenderKind
 from applications.errors import NotAllowed, RuleViolation
@@ -18,6 +18,13 @@ from titles.models import AuditEvent, Notification
 from titles.sweep import sweep_run
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages compared in English (the Chinese catalogue has its own test)."""
+    with translation.override("en"):
+        yield
 
 
 def fresh(application) -> Application:
