@@ -145,3 +145,148 @@ def demo_applications_seed(*, password: str, employer_reviewer: User) -> list[st
         final = Application.objects.get(pk=application.pk)
         lines.append(f"  {username:<10} {real_name}  {final.get_state_display()}")
     return lines
+
+
+# The later stages: (username, real name, state the demo leaves the application in).
+DEMO_LATER_APPLICANTS = [
+    ("applicant4", "王磊", ApplicationState.PANEL_REVIEW),
+    ("applicant5", "刘洋", ApplicationState.COMMITTEE_REVIEW),
+    ("applicant6", "赵敏", ApplicationState.BUREAU_REVIEW),
+    ("applicant7", "周杰", ApplicationState.PUBLIC_NOTICE),
+    ("applicant8", "吴芳", ApplicationState.CERTIFIED),
+]
+DEMO_PANEL_NAME = "工程技术系列高层次人才评议组"
+DEMO_COMMITTEE_NAME = "北京市高层次人才职称评审委员会"
+
+
+def demo_panel_and_committee_seed() -> None:
+    """The demo series' panel (expert, expert2, expert3) and the committee (chairman, members)."""
+    from committee.models import Committee
+    from review.models import Panel
+
+    discipline = Discipline.objects.filter(active=True).select_related("series").first()
+    experts = list(User.objects.filter(username__in=["expert", "expert2", "expert3"]))
+    if discipline is not None and experts:
+        panel, _created = Panel.objects.get_or_create(
+            name=DEMO_PANEL_NAME, defaults={"title_series": discipline.series}
+        )
+        panel.members.add(*experts)
+    chairman = User.objects.filter(username="chairman").first()
+    if chairman is not None:
+        committee, _created = Committee.objects.get_or_create(
+            name=DEMO_COMMITTEE_NAME, defaults={"chairman": chairman}
+        )
+        committee.members.add(*User.objects.filter(username__in=["member", "member2", "member3"]))
+
+
+def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[str]:
+    """One application in each later stage, moved on through the stages' own services where
+    a demo can (assignments, opinions, the meeting's agenda, the public notice, the certificate);
+    the steps before are set directly. Skips applicants that already have an application."""
+    from datetime import timedelta
+
+    from bureau.services import public_notice_publish
+    from certificates.services import certificate_issue
+    from committee import services as committee_services
+    from committee.models import Committee, Meeting
+    from review import services as review_services
+    from review.enums import Dimension, Recommendation
+
+    discipline = Discipline.objects.filter(active=True).select_related("series").first()
+    employer = user_organizations(employer_reviewer, Role.EMPLOYER_REVIEWER).first()
+    agency = User.objects.filter(username="agency").first()
+    bureau = User.objects.filter(username="bureau").first()
+    experts = list(User.objects.filter(username__in=["expert", "expert2", "expert3"]))
+    committee = Committee.objects.filter(name=DEMO_COMMITTEE_NAME).first()
+    if None in (discipline, employer, agency, bureau, committee) or len(experts) < 3:
+        return []
+    pdf = _pdf()
+    lines = []
+    for username, real_name, state in DEMO_LATER_APPLICANTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"real_name": real_name, "email": f"{username}@example.cn", "phone": ""},
+        )
+        if created:
+            user.set_password(password)
+            user.phone = "13800138000"
+            user.save(update_fields=["password", "phone"])
+        role_grant(user=user, role=Role.APPLICANT, organization=employer, actor=None)
+        if Application.objects.filter(applicant=user).exists():
+            continue
+        application = Application.objects.create(
+            applicant=user,
+            category=Category.HIGH_LEVEL,
+            employer=employer,
+            department="研发中心",
+            title_series=discipline.series,
+            discipline=discipline,
+            level=TitleLevel.FULL_SENIOR,
+            **SUMMARY,
+        )
+        audit_record(actor=user, action="application.create", obj=application, to_state="draft")
+        _complete(application, pdf)
+        if not user.id_number_hash:
+            from titles.id_numbers import id_number_check_character
+            from titles.people import person_set_id_number
+
+            first17 = f"11010819880101{application.pk % 1000:03d}"
+            person_set_id_number(
+                user=user, id_number=first17 + id_number_check_character(first17), actor=None
+            )
+        services.application_submit(application=application, actor=user, declaration=True)
+        # Employer review, internal notice and eligibility are shown by the first demo
+        # applications; this one is taken straight to the panel.
+        now = timezone.now()
+        Application.objects.filter(pk=application.pk).update(
+            state=ApplicationState.PANEL_REVIEW,
+            recommended_at=now,
+            employer_opinion="该同志业绩突出，经公示无异议，同意推荐。",
+        )
+        application = Application.objects.get(pk=application.pk)
+        if state in (ApplicationState.PANEL_REVIEW, ApplicationState.COMMITTEE_REVIEW):
+            for expert in experts:
+                assignment = review_services.assignment_create(
+                    application=application, expert=expert, actor=agency
+                )
+                if state == ApplicationState.COMMITTEE_REVIEW:
+                    assignment = review_services.assignment_confirm(
+                        assignment=assignment, actor=expert
+                    )
+                    values = {"recommendation": Recommendation.SUPPORT, "summary": "同意推荐。"}
+                    for index, dimension in enumerate(Dimension):
+                        values[f"score_{dimension.value}"] = 7 + index % 3
+                        values[f"justification_{dimension.value}"] = "成果突出，论据充分。"
+                    review_services.opinion_save(
+                        assignment=assignment, actor=expert, values=values, submit=True
+                    )
+            if state == ApplicationState.COMMITTEE_REVIEW:
+                meeting = Meeting.objects.filter(committee=committee, status="scheduled").first()
+                if meeting is None:
+                    meeting = committee_services.meeting_create(
+                        committee=committee,
+                        actor=committee.chairman,
+                        starts_at=now + timedelta(days=7),
+                        place="北京市人力资源和社会保障局第一会议室",
+                    )
+                committee_services.agenda_add(
+                    meeting=meeting, application=application, actor=committee.chairman
+                )
+        else:
+            # The committee's meeting and ballot are shown by the committee-review demo.
+            Application.objects.filter(pk=application.pk).update(
+                state=ApplicationState.BUREAU_REVIEW
+            )
+            application = Application.objects.get(pk=application.pk)
+            if state == ApplicationState.PUBLIC_NOTICE:
+                public_notice_publish(
+                    applications=[application], actor=bureau, title="2026年第一批（演示）"
+                )
+            if state == ApplicationState.CERTIFIED:
+                Application.objects.filter(pk=application.pk).update(
+                    state=ApplicationState.CERTIFYING
+                )
+                certificate_issue(application_id=application.pk)
+        final = Application.objects.get(pk=application.pk)
+        lines.append(f"  {username:<10} {real_name}  {final.get_state_display()}")
+    return lines

@@ -489,13 +489,23 @@ def test_seed_demo_gives_staff_a_device_and_prints_the_same_key_twice(capsys):
         return dict(re.findall(r"^  (\w+)\s+([A-Z2-7]{32})$", section, re.MULTILINE))
 
     assert keys(first) == keys(second)
-    assert set(keys(first)) == {"agency", "expert", "member", "chairman", "bureau"}
-    assert TOTPDevice.objects.filter(confirmed=True).count() == 5
+    assert set(keys(first)) == {
+        "agency",
+        "expert",
+        "expert2",
+        "expert3",
+        "member",
+        "member2",
+        "member3",
+        "chairman",
+        "bureau",
+    }
+    assert TOTPDevice.objects.filter(confirmed=True).count() == 9
     for username, secret in keys(first).items():
         device = TOTPDevice.objects.get(user__username=username)
         assert totp_secret_base32(device.key) == secret
     assert not TOTPDevice.objects.filter(user__username__in=["applicant", "employer"]).exists()
-    assert User.objects.count() == 9  # seven demo roles and two more applicants
+    assert User.objects.count() == 18  # eleven demo staff and applicants, seven more applicants
 
 
 def test_removing_a_lost_device_in_the_admin_is_audited_and_sends_to_enrolment(client):

@@ -12,12 +12,12 @@ def test_seed_demo_twice_makes_one_user_per_role(capsys):
     call_command("seed_demo")
     second = capsys.readouterr().out
     assert "password for all: demo-pass-2026" in first
-    assert first.count(" created") == 7
-    assert second.count(" exists") == 7
-    assert User.objects.count() == 9  # one per role, and two more applicants
+    assert first.count(" created") == 11
+    assert second.count(" exists") == 11
+    assert User.objects.count() == 18  # the demo roles, and seven more applicants
+    expected = {Role.APPLICANT: 8, Role.PANEL_EXPERT: 3, Role.COMMITTEE_MEMBER: 3}
     for role in Role:
-        expected = 3 if role == Role.APPLICANT else 1
-        assert User.objects.filter(groups__name=role.value).count() == expected
+        assert User.objects.filter(groups__name=role.value).count() == expected.get(role, 1)
     assert User.objects.get(username="applicant").check_password("demo-pass-2026")
 
 
@@ -37,7 +37,7 @@ def test_seed_demo_ties_people_to_organizations_of_every_kind(capsys):
     assert "Organizations: 11 (11 new)" in out
     assert "Organizations: 11 (0 new)" in out
     assert set(Organization.objects.values_list("kind", flat=True)) == set(OrganizationKind.values)
-    assert RoleAssignment.objects.count() == 9
+    assert RoleAssignment.objects.count() == 18
     employer = User.objects.get(username="employer")
     assert [o.name for o in organizations_reviewable_by(employer)] == ["北京智源科技有限公司"]
     assert [
@@ -68,4 +68,31 @@ def test_seed_demo_makes_applications_in_several_states_once(capsys):
         "applicant": "employer_review",
         "applicant2": "internal_notice",
         "applicant3": "draft",
+        "applicant4": "panel_review",
+        "applicant5": "committee_review",
+        "applicant6": "bureau_review",
+        "applicant7": "public_notice",
+        "applicant8": "certified",
     }
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_every_later_stage(capsys):
+    from certificates.models import Certificate
+    from committee.models import AgendaItem, Committee
+    from review.models import Assignment, Opinion, Panel
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    panel = Panel.objects.get()
+    assert set(panel.members.values_list("username", flat=True)) == {"expert", "expert2", "expert3"}
+    committee = Committee.objects.get()
+    assert committee.chairman.username == "chairman"
+    assert committee.members.count() == 3
+    assert Assignment.objects.filter(application__applicant__username="applicant4").count() == 3
+    assert Opinion.objects.filter(submitted_at__isnull=False).count() == 3
+    item = AgendaItem.objects.get()
+    assert item.application.applicant.username == "applicant5"
+    assert item.meeting.status == "scheduled"
+    certificate = Certificate.objects.get()
+    assert certificate.application.applicant.username == "applicant8"

@@ -15,7 +15,11 @@ DEMO_PEOPLE = [
     ("employer", "李华", Role.EMPLOYER_REVIEWER),
     ("agency", "王芳", Role.AGENCY_STAFF),
     ("expert", "赵强", Role.PANEL_EXPERT),
+    ("expert2", "钱勇", Role.PANEL_EXPERT),
+    ("expert3", "孙伟", Role.PANEL_EXPERT),
     ("member", "陈静", Role.COMMITTEE_MEMBER),
+    ("member2", "杨帆", Role.COMMITTEE_MEMBER),
+    ("member3", "黄蕾", Role.COMMITTEE_MEMBER),
     ("chairman", "刘伟", Role.COMMITTEE_CHAIRMAN),
     ("bureau", "孙丽", Role.BUREAU_STAFF),
 ]
@@ -161,11 +165,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label, organization_name, status in rows:
             self.stdout.write(f"  {username:<10} {label:<28} {organization_name:<18} {status}")
-        from applications.demo import demo_applications_seed
-
-        made = demo_applications_seed(
-            password=DEMO_PASSWORD, employer_reviewer=User.objects.get(username="employer")
+        from applications.demo import (
+            demo_applications_seed,
+            demo_later_stages_seed,
+            demo_panel_and_committee_seed,
         )
+
+        reviewer = User.objects.get(username="employer")
+        made = demo_applications_seed(password=DEMO_PASSWORD, employer_reviewer=reviewer)
+        demo_panel_and_committee_seed()
+        made += demo_later_stages_seed(password=DEMO_PASSWORD, employer_reviewer=reviewer)
         if made:
             self.stdout.write("Demo applications:")
             for line in made:
