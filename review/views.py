@@ -149,9 +149,9 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
     """The expert's assigned applications: only those."""
     if not permissions.is_panel_expert(request.user):
         raise Http404
-    return render(
-        request, "review/expert_queue.html", {"assignments": selectors.expert_queue(request.user)}
-    )
+    # Paginated: assignments stay confirmed after the panel completes, so the list only grows.
+    page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "review/expert_queue.html", {"assignments": page, "page": page})
 
 
 def _own_assignment(request, pk) -> Assignment:
