@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,8 +32,10 @@ NOT_RUNNING = _("This notice is no longer running.")
 
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The public notices running now: only what may be disclosed."""
-    notices = selectors.public_notices_running(now=timezone.now())
-    return render(request, "bureau/notice_list.html", {"notices": notices})
+    page, notices = selectors.public_notices_page(
+        now=timezone.now(), page_number=request.GET.get("page")
+    )
+    return render(request, "bureau/notice_list.html", {"notices": notices, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,15 +88,21 @@ def _staff_only(request: HttpRequest) -> None:
         raise Http404
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    rows = selectors.bureau_queue_rows(selectors.bureau_queue())
+    # A page at a time (a batch notice takes the applications chosen on the page).
+    page = Paginator(selectors.bureau_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.bureau_queue_rows(page.object_list)
     return render(
         request,
         "bureau/queue.html",
         {
             "rows": rows,
+            "page": page,
             "form": PublishForm(),
             "issuances": selectors.special_issuances_pending(),
             "objections": selectors.public_objections_open(),

@@ -87,6 +87,22 @@ def test_public_page_when_nothing_runs(client):
     assert response.context["notices"] == []
 
 
+def test_public_page_goes_page_by_page_keeping_each_notice_together(client, monkeypatch):
+    monkeypatch.setattr(selectors, "NOTICE_PAGE_SIZE", 2)
+    staff = bureau_staff()
+    with time_machine.travel(PUBLISHED, tick=False):
+        first = on_notice([approved() for _ in range(2)], staff)
+        second = on_notice([approved()], staff)
+    with time_machine.travel(DURING, tick=False):
+        one = client.get("/notices/")
+        two = client.get("/notices/?page=2")
+        beyond = client.get("/notices/?page=99")
+    assert [(n.pk, len(n.entries)) for n in one.context["notices"]] == [(first.pk, 2)]
+    assert [(n.pk, len(n.entries)) for n in two.context["notices"]] == [(second.pk, 1)]
+    assert "?page=2" in one.content.decode()
+    assert [n.pk for n in beyond.context["notices"]] == [second.pk]  # the last page
+
+
 @pytest.mark.parametrize("size", [1, 6])
 def test_public_page_query_count_does_not_grow(client, django_assert_num_queries, size):
     staff = bureau_staff()
@@ -268,7 +284,7 @@ def test_queue_query_count_does_not_grow(client, django_assert_num_queries, size
         )
     sign_in_verified(client, staff)
     client.get("/bureau/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/bureau/")
     assert len(response.context["rows"]) == size
 
