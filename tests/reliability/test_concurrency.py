@@ -122,6 +122,34 @@ CASES = {
         ),
         None,
     ),
+    "publish against reject": (
+        S.BUREAU_REVIEW,
+        bureau,
+        lambda a, who, v: bureau_services.public_notice_publish(
+            applications=[a], actor=who, versions={a.pk: v}
+        ),
+        lambda a, who, v: bureau_services.application_bureau_reject(
+            application=a, actor=who, reason="材料不实", expected_version=v
+        ),
+    ),
+    "publish twice": (
+        S.BUREAU_REVIEW,
+        bureau,
+        lambda a, who, v: bureau_services.public_notice_publish(
+            applications=[a], actor=who, versions={a.pk: v}
+        ),
+        None,
+    ),
+    "decline against open the internal notice": (
+        S.EMPLOYER_REVIEW,
+        employer,
+        lambda a, who, v: services.application_decline(
+            application=a, actor=who, reason="业绩不足", expected_version=v
+        ),
+        lambda a, who, v: services.internal_notice_open(
+            application=a, actor=who, text="公示：拟推荐。", expected_version=v
+        ),
+    ),
     "withdraw against accept": (
         S.ELIGIBILITY_REVIEW,
         lambda a: (a.applicant, agency(a)[0]),
@@ -217,3 +245,38 @@ def test_two_staff_revoking_one_certificate_at_once():
         ).count()
         == 1
     )
+
+
+def test_the_applicant_withdrawing_while_the_last_opinion_completes_the_panel():
+    from review import services as review_services
+    from tests.review.factories import assigned, complete_values, in_panel_review
+
+    application = in_panel_review()
+    experts = [assigned(application) for _ in range(3)]
+    for assignment in experts[:2]:
+        review_services.opinion_save(
+            assignment=assignment, actor=assignment.expert, values=complete_values(), submit=True
+        )
+    last = experts[2]
+    version = Application.objects.get(pk=application.pk).version
+    results = race(
+        lambda: review_services.opinion_save(
+            assignment=last, actor=last.expert, values=complete_values(), submit=True
+        ),
+        lambda: services.application_withdraw(
+            application=application,
+            actor=application.applicant,
+            reason="个人原因",
+            expected_version=version,
+        ),
+    )
+    errors = [r for r in results if isinstance(r, ApplicationError)]
+    assert [r for r in results if isinstance(r, Exception) and r not in errors] == []
+    assert len(errors) == 1, results
+    final = Application.objects.get(pk=application.pk)
+    if isinstance(results[0], ApplicationError):  # the withdrawal came first
+        assert final.state == S.WITHDRAWN
+        assert not last.__class__.objects.filter(pk=last.pk, opinion__submitted_at__isnull=False)
+    else:
+        assert final.state == S.COMMITTEE_REVIEW
+    assert final.version == version + 1
