@@ -48,6 +48,10 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 # The server secret the committee's ballot keys derive from (rule 7). Keep it out of the database
 # and its backups; without it a key derived from SECRET_KEY is used.
 BALLOT_SECRET = os.environ.get("BALLOT_SECRET") or None
+# Public certificate verifications allowed per client address and minute.
+CERTIFICATES_VERIFICATIONS_PER_MINUTE = int(
+    os.environ.get("CERTIFICATES_VERIFICATIONS_PER_MINUTE", "20")
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
