@@ -2,6 +2,7 @@
 
 from applications.enums import EDITABLE_STATES, WITHDRAWABLE_STATES, ApplicationState
 from titles.enums import Role
+from titles.people import has_role
 
 
 def is_applicant_of(user, application) -> bool:
@@ -48,11 +49,11 @@ can_review_notice = can_review
 
 
 def can_create_application(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=Role.APPLICANT).exists()
+    return has_role(user, Role.APPLICANT)
 
 
 def is_agency_staff(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=Role.AGENCY_STAFF).exists()
+    return has_role(user, Role.AGENCY_STAFF)
 
 
 def can_review_eligibility(user, application) -> bool:

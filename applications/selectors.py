@@ -27,6 +27,7 @@ from applications.models import (
 )
 from titles import workdays
 from titles.enums import Role
+from titles.people import has_role
 
 S = ApplicationState
 AGENCY_QUEUE_STATES = [S.ELIGIBILITY_REVIEW, S.SUPPLEMENT_REQUESTED]
@@ -73,7 +74,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
         | submitted.filter(is_freelancer=False, employer__in=organizations)
         | submitted.filter(is_freelancer=True, recommending_body__in=organizations)
     )
-    if user.groups.filter(name=Role.AGENCY_STAFF).exists():
+    if has_role(user, Role.AGENCY_STAFF):
         visible = visible | Application.objects.filter(
             Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
         )

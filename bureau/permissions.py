@@ -2,13 +2,14 @@
 
 from applications.enums import ApplicationState
 from titles.enums import Role
+from titles.people import has_role
 
 
 def is_bureau_staff(user) -> bool:
     return (
         getattr(user, "is_authenticated", False)
         and user.is_active
-        and user.groups.filter(name=Role.BUREAU_STAFF).exists()
+        and has_role(user, Role.BUREAU_STAFF)
     )
 
 

@@ -2,10 +2,11 @@
 
 from applications.enums import ApplicationState
 from titles.enums import Role
+from titles.people import has_role
 
 
 def _in_group(user, *roles: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name__in=roles).exists()
+    return has_role(user, *roles)
 
 
 def is_panel_staff(user) -> bool:

@@ -4,16 +4,21 @@ from titles.audit import current_ip
 
 
 class RequestContextMiddleware:
-    """Makes the client's IP address available to the audit trail for this request."""
+    """Makes the client's IP address available to the audit trail, and opens the request's cache
+    of role names."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from titles.people import request_role_cache
+
         token = current_ip.set(client_ip(request))
+        roles = request_role_cache.set({})  # each person's roles read once in this request
         try:
             return self.get_response(request)
         finally:
+            request_role_cache.reset(roles)
             current_ip.reset(token)
 
 

@@ -10,6 +10,7 @@ places that these services keep in step, and nowhere else writes them:
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
@@ -231,6 +232,7 @@ def role_grant(
         joined = not user.groups.filter(pk=group.pk).exists()
         if joined:
             user.groups.add(group)
+            _role_cache_forget(user)
         _staff_flag_sync(user)
         audit_record(
             actor=actor,
@@ -280,6 +282,7 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
         left = not remaining.filter(role=role).exists()
         if left:
             user.groups.remove(_role_group(role))
+            _role_cache_forget(user)
         _staff_flag_sync(user)
         audit_record(
             actor=actor,
@@ -407,12 +410,38 @@ def person_by_id_number(id_number: str) -> User | None:
 # --- Selectors -------------------------------------------------------------------------------
 
 
+# Within one request, each person's role names are read once (the permission checks of a page
+# ask many times). The request middleware opens the cache; outside a request nothing is cached.
+request_role_cache: ContextVar[dict | None] = ContextVar("request_role_cache", default=None)
+
+
+def role_names(user) -> frozenset[str]:
+    """The names of the role groups the user belongs to (once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = request_role_cache.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    names = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    if cache is not None:
+        cache[user.pk] = names
+    return names
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when the user holds any of ``roles``."""
+    return not role_names(user).isdisjoint(str(role) for role in roles)
+
+
+def _role_cache_forget(user) -> None:
+    cache = request_role_cache.get()
+    if cache is not None:
+        cache.pop(user.pk, None)
+
+
 def user_roles(user) -> set[Role]:
     """The roles the user holds: the role groups they belong to."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    names = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
-    return {Role(name) for name in names}
+    return {Role(name) for name in role_names(user)}
 
 
 def user_role_assignments(user) -> QuerySet[RoleAssignment]:
