@@ -280,3 +280,95 @@ def test_the_applicant_withdrawing_while_the_last_opinion_completes_the_panel():
     else:
         assert final.state == S.COMMITTEE_REVIEW
     assert final.version == version + 1
+
+
+def test_a_supplement_answered_while_the_sweep_deems_it_withdrawn():
+    from datetime import timedelta
+
+    from applications.models import SupplementRequest
+    from applications.services.eligibility import supplements_sweep
+
+    application = in_state(S.ELIGIBILITY_REVIEW)
+    staff = agency(application)[0]
+    services.supplement_request(
+        application=application, actor=staff, items=[(None, "请补充学位证书")]
+    )
+    request = SupplementRequest.objects.get(application=application)
+    application = Application.objects.get(pk=application.pk)
+    results = race(
+        lambda: services.supplement_answer(
+            application=application, actor=application.applicant, notes={}
+        ),
+        # The sweep's clock says the deadline passed; the answer's says it has not.
+        lambda: supplements_sweep(request.due_at + timedelta(seconds=1)),
+    )
+    answer, swept = results
+    final = Application.objects.get(pk=application.pk)
+    assert not isinstance(swept, Exception), swept
+    if isinstance(answer, ApplicationError):  # the sweep came first
+        assert final.state == S.WITHDRAWN
+        assert len(swept) == 1
+    else:
+        assert not isinstance(answer, Exception), answer
+        assert final.state == S.ELIGIBILITY_REVIEW
+        assert swept == []
+    assert final.version == application.version + 1
+
+
+def test_two_staff_deciding_one_public_objection_at_once():
+    from bureau.models import PublicObjection
+    from tests.bureau.factories import approved, on_notice
+
+    staff_one, staff_two = bureau_staff(), bureau_staff()
+    notice = on_notice([approved()], staff_one)
+    entry = notice.entries.get()
+    objection = bureau_services.public_objection_raise(
+        entry=entry,
+        client_ip="203.0.113.9",
+        evidence=None,
+        real_name="赵六",
+        contact="13911112222",
+        statement="论文数据存疑。",
+    )
+    results = race(
+        lambda: bureau_services.public_objection_decide(
+            objection=objection, actor=staff_one, uphold=True, reason="查证属实"
+        ),
+        lambda: bureau_services.public_objection_decide(
+            objection=objection, actor=staff_two, uphold=False, reason="查无实据"
+        ),
+    )
+    errors = [r for r in results if isinstance(r, ApplicationError)]
+    assert [r for r in results if isinstance(r, Exception) and r not in errors] == []
+    assert len(errors) == 1, results
+    decided = PublicObjection.objects.get(pk=objection.pk)
+    state = Application.objects.get(pk=entry.application_id).state
+    assert (decided.status, state) in (
+        ("upheld", S.NOT_APPROVED),
+        ("dismissed", S.PUBLIC_NOTICE),
+    )
+
+
+def test_the_chairman_closing_the_meeting_twice_at_once_decides_once():
+    from committee import services as committee_services
+    from tests.committee.factories import in_session
+
+    meeting, [item], voters, chairman = in_session(members=2)
+    committee_services.ballot_open(item=item, actor=chairman)
+    for voter in voters:
+        committee_services.ballot_cast(item=item, member=voter, choice="consent")
+    committee_services.ballot_close(item=item, actor=chairman)
+    results = race(
+        lambda: committee_services.meeting_close(meeting=meeting, actor=chairman),
+        lambda: committee_services.meeting_close(meeting=meeting, actor=chairman),
+    )
+    errors = [r for r in results if isinstance(r, ApplicationError)]
+    assert [r for r in results if isinstance(r, Exception) and r not in errors] == []
+    assert len(errors) == 1, results
+    assert Application.objects.get(pk=item.application_id).state == S.BUREAU_REVIEW
+    assert (
+        AuditEvent.objects.filter(
+            action="application.committee_approve", object_id=str(item.application_id)
+        ).count()
+        == 1
+    )
