@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import permissions, selectors, services
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.feedback import form_decide
 from applications.forms import (
     AgencyQueueFilterForm,
     EligibilityAcceptForm,
@@ -22,7 +23,6 @@ from applications.forms import (
     SupplementRequestForm,
 )
 from applications.models import ChecklistItem, SupplementRequest
-from applications.views_employer import form_decide
 
 
 @login_required

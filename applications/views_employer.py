@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import permissions, selectors, services
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.feedback import form_decide
 from applications.forms import (
     DeclineForm,
     ObjectionDecisionForm,
@@ -57,21 +58,6 @@ def _reviewable(request, pk):
     if application is None or not permissions.can_review(request.user, application):
         raise Http404
     return application
-
-
-def form_decide(request, *, application, form, action, success) -> HttpResponse:
-    """Validate ``form``, run ``action(cleaned_data)``, say how it went, back to the application."""
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            action(form.cleaned_data)
-            messages.success(request, success)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    return redirect("applications:detail", pk=application.pk)
 
 
 def _act(request, pk, form_class, action, success):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applications import selectors as application_selectors
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.feedback import form_decide, form_errors_report
 from applications.uploads import UploadRefused
 from bureau import permissions, selectors, services
 from bureau.forms import (
@@ -110,19 +111,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _error_messages(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        _error_messages(request, form)
+        form_errors_report(request, form)
         return redirect("bureau:queue")
     try:
         notice = services.public_notice_publish(
@@ -154,23 +149,11 @@ def _decidable(request: HttpRequest, pk: int):
     return application
 
 
-def _decide(request, *, application, form, action, success) -> HttpResponse:
-    if not form.is_valid():
-        _error_messages(request, form)
-    else:
-        try:
-            action(form.cleaned_data)
-            messages.success(request, success)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    return redirect("applications:detail", pk=application.pk)
-
-
 @login_required
 @require_POST
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _decidable(request, pk)
-    return _decide(
+    return form_decide(
         request,
         application=application,
         form=RejectForm(request.POST),
@@ -188,7 +171,7 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def special_issuance_propose(request: HttpRequest, pk: int) -> HttpResponse:
     application = _decidable(request, pk)
-    return _decide(
+    return form_decide(
         request,
         application=application,
         form=SpecialIssuanceForm(request.POST),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.feedback import form_errors_report
 from bureau.models import PublicNotice
 from certificates import keys, permissions, selectors, services
 from certificates.enums import VerificationMethod, VerificationResult
@@ -189,9 +190,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_report(request, form)
     else:
         try:
             services.certificate_revoke(

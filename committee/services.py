@@ -36,7 +36,7 @@ from committee.models import (
     Participation,
     Recusal,
 )
-from review.conflicts import conflicts_of
+from review.conflicts import conflicts_among
 from review.voting import is_approved
 from titles.audit import audit_record
 
@@ -194,8 +194,10 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
         if not present:
             raise RuleViolation(_("Take the roll before opening a ballot."))
         recused = selectors.recused_member_ids(item)
-        for member in get_user_model().objects.filter(pk__in=present - recused):
-            reasons = conflicts_of(member, item.application)
+        members = list(get_user_model().objects.filter(pk__in=present - recused))
+        conflicts = conflicts_among(members, item.application)
+        for member in members:
+            reasons = conflicts[member.pk]
             if reasons:
                 text = "; ".join(str(reason) for reason in reasons)
                 Recusal.objects.create(item=item, member=member, reason=text[:500], automatic=True)

@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from applications.errors import ApplicationError
+from applications.feedback import form_errors_report
 from applications.selectors import active_recommenders
 from committee import permissions, selectors, services
 from committee.enums import BallotStatus, MeetingStatus
@@ -82,9 +83,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = MeetingForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_report(request, form)
         return redirect("committee:meetings")
     made = []
     back = _run(

@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import selectors as application_selectors
+from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.feedback import form_errors_report
 from applications.models import Application
 from review import permissions, selectors, services
-from review.conflicts import conflicts_of
+from review.conflicts import conflicts_among
+from review.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus
 from review.forms import AssignForm, ConflictForm, OpinionForm
 from review.models import Assignment, Opinion
 from titles.enums import Role
@@ -45,14 +48,15 @@ def _candidates(application):
     taken = {
         assignment.expert_id: assignment
         for assignment in Assignment.objects.filter(application=application)
-        .exclude(status="replaced")
+        .exclude(status=AssignmentStatus.REPLACED)
         .order_by("assigned_at")
     }
+    conflicts = conflicts_among(experts, application)
     rows = []
     for expert in experts:
-        reasons = [str(reason) for reason in conflicts_of(expert, application)]
+        reasons = [str(reason) for reason in conflicts[expert.pk]]
         assignment = taken.get(expert.pk)
-        if assignment is not None and assignment.status == "released":
+        if assignment is not None and assignment.status == AssignmentStatus.RELEASED:
             reasons.append(str(_("declared a conflict")))
         rows.append(
             {
@@ -122,9 +126,7 @@ def assignment_replace(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
     _rows, free = _candidates(application)
     form = AssignForm(request.POST, experts=free)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_report(request, form)
     else:
         try:
             services.assignment_replace(
@@ -239,9 +241,7 @@ def opinion_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _own_assignment(request, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_report(request, form)
         return redirect("review:opinion", pk=pk)
     try:
         services.assignment_declare_conflict(
@@ -267,17 +267,17 @@ def expert_dashboard_context(user) -> dict:
 def panel_section_context(request, application) -> dict | None:
     """The panel part of the application page: staff see who assesses; experts their link."""
     user = request.user
-    if permissions.is_panel_staff(user) and (
-        application.state == "panel_review" or selectors.panel_summary(application=application)
-    ):
-        return {
-            "staff": True,
-            "assignments": selectors.assignments_of(application),
-            "summary": selectors.panel_summary(application=application),
-        }
+    if permissions.is_panel_staff(user):
+        summary = selectors.panel_summary(application=application)
+        if application.state == ApplicationState.PANEL_REVIEW or summary:
+            return {
+                "staff": True,
+                "assignments": selectors.assignments_of(application),
+                "summary": summary,
+            }
     own = (
         Assignment.objects.filter(
-            application=application, expert=user, status__in=["assigned", "confirmed"]
+            application=application, expert=user, status__in=ACTIVE_ASSIGNMENT_STATUSES
         ).first()
         if user.is_authenticated
         else None
