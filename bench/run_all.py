@@ -96,8 +96,10 @@ def main() -> None:
         f"; {sweep['due']} due {sweep['due_ms']:.0f} ms"
     )
     print(
-        f"ballot, {ballot['members']} members: median {ballot['median_ms']:.0f} ms, "
+        f"ballot, {ballot['members']} members at once on {ballot['workers']} worker processes "
+        f"(queueing included): median {ballot['median_ms']:.0f} ms, "
         f"p95 {ballot['p95_ms']:.0f} ms per cast (target p95 < 100), counted {ballot['votes_cast']}"
+        f"; one at a time median {ballot['serial_median_ms']:.1f} ms"
     )
 
 

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from committee import services
 from committee.errors import RuleViolation
@@ -18,6 +19,13 @@ CLICKS = 3
 DOUBLE_CLICKERS = 10
 # The shared PostgreSQL allows 100 connections in all: at most this many requests run at once.
 AT_ONCE = 40
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals compared in English (a cast that loses the race to the close is refused)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)

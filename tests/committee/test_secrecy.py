@@ -111,8 +111,8 @@ def test_no_table_reveals_a_choice_while_the_ballot_is_open_nor_after_close(sett
     ballots = [bytes(row["ciphertext"]) for row in rows["committee_encryptedballot"]]
     assert len(ballots) == 6
     assert {len(ballot) for ballot in ballots} == {crypto.CIPHERTEXT_BYTES}
-    # The rows of one cast carry the same or neighbouring transaction ids (the participation is
-    # written in a savepoint): a reader may pair them, but the pair leads only to a sealed blob.
+    # The rows of one cast carry the same transaction id (one statement writes both): a reader
+    # may pair them, but the pair leads only to a sealed blob.
 
     for table, column, _row, value in cells(rows):
         if isinstance(value, str):
