@@ -45,6 +45,17 @@ WITHDRAWABLE_STATES = [
     ApplicationState.SUPPLEMENT_REQUESTED,
     ApplicationState.PANEL_REVIEW,
 ]
+# States an application reaches only after its panel review: agenda items, ballots and the
+# committee's decision exist only in these.
+COMMITTEE_REACHED_STATES = [
+    ApplicationState.COMMITTEE_REVIEW,
+    ApplicationState.BUREAU_REVIEW,
+    ApplicationState.NOT_APPROVED,
+    ApplicationState.PUBLIC_NOTICE,
+    ApplicationState.CERTIFYING,
+    ApplicationState.CERTIFIED,
+    ApplicationState.REVOKED,
+]
 # States in which the applicant may still change the application's content.
 EDITABLE_STATES = [ApplicationState.DRAFT, ApplicationState.RETURNED]
 

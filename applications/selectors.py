@@ -4,7 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -68,21 +70,47 @@ def applications_visible_to(user) -> QuerySet[Application]:
     from titles.people import organizations_reviewable_by
 
     organizations = organizations_reviewable_by(user).values("pk")
-    submitted = Application.objects.exclude(state=S.DRAFT)
+    # One WHERE of ORed conditions, no joins and no DISTINCT: the branches that need joins are
+    # correlated EXISTS, so looking up one application plans and runs in about a millisecond
+    # (ORing querysets joined every branch's tables into one DISTINCT query: 24 ms to plan).
     visible = (
-        Application.objects.filter(applicant=user)
-        | submitted.filter(is_freelancer=False, employer__in=organizations)
-        | submitted.filter(is_freelancer=True, recommending_body__in=organizations)
+        Q(applicant=user)
+        | (~Q(state=S.DRAFT) & Q(is_freelancer=False, employer__in=organizations))
+        | (~Q(state=S.DRAFT) & Q(is_freelancer=True, recommending_body__in=organizations))
     )
     if has_role(user, Role.AGENCY_STAFF):
-        visible = visible | Application.objects.filter(
-            Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
-        )
+        visible |= Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
     for branch in _visibility_branches:
         more = branch(user)
         if more is not None:
-            visible = visible | more
-    return visible.distinct()
+            visible |= Exists(more.filter(pk=OuterRef("pk")))
+    return Application.objects.filter(visible)
+
+
+class QueuePaginator(Paginator):
+    """A paginator that joins a page's relations for the page's rows only.
+
+    First the page's ids, from the queue's filters and order without the joins
+    ``select_related`` adds; then the rows and their relations for those ids (``id IN (…)``,
+    in the queue's order). One query more than a plain page, but PostgreSQL no longer joins
+    every row of the queue before sorting it and taking the page, and with the ids written out
+    it knows how few rows to join (as a subquery it misjudged them and joined everything).
+    """
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        queue = self.object_list
+        ids = list(
+            queue.select_related(None)
+            .prefetch_related(None)
+            .values_list("pk", flat=True)[bottom:top]
+        )
+        rows = queue.filter(pk__in=ids) if ids else []
+        return self._get_page(list(rows), number, self)
 
 
 def agency_queue(
@@ -115,25 +143,26 @@ def agency_queue(
 
 
 def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
-    """The reviewer's organizations' applications in ``states``, oldest submission first."""
+    """The reviewer's organizations' applications in ``states``, oldest submission first.
+
+    The organizations are read first (one small query), so that the planner sees how few they
+    are: with their ids in the query, the ``(state, employer)`` and ``(state, recommending_body)``
+    indexes find the rows (a BitmapOr). With the organizations as a subquery the planner
+    expected most of them and read every application in the queue's states. Only the relations
+    the page shows are joined.
+    """
     from titles.people import organizations_reviewable_by
 
-    organizations = organizations_reviewable_by(user).values("pk")
+    organizations = list(organizations_reviewable_by(user).values_list("pk", flat=True))
+    if not organizations:
+        return Application.objects.none()
     queryset = (
         Application.objects.filter(state__in=states)
         .filter(
-            Q(is_freelancer=False, employer__in=organizations)
-            | Q(is_freelancer=True, recommending_body__in=organizations)
+            Q(is_freelancer=False, employer_id__in=organizations)
+            | Q(is_freelancer=True, recommending_body_id__in=organizations)
         )
-        .select_related(
-            "applicant",
-            "employer",
-            "recommending_body",
-            "title_series",
-            "discipline",
-            "internal_notice",
-            "supplement_request",
-        )
+        .select_related("applicant", "discipline", "internal_notice")
         .order_by("submitted_at", "pk")
     )
     if query:
@@ -158,8 +187,11 @@ def material_versions_visible_to(user) -> QuerySet[MaterialVersion]:
     )
 
 
-def application_with_details(queryset: QuerySet[Application], pk: int) -> Application:
-    """One application with materials, versions and recommenders in a fixed number of queries."""
+def application_with_details(
+    queryset: QuerySet[Application], pk: int, *, select_related=()
+) -> Application:
+    """One application with materials, versions and recommenders in a fixed number of queries
+    (and the one-to-one relations named in ``select_related``, in the same first query)."""
     return (
         queryset.select_related(
             "applicant",
@@ -168,6 +200,8 @@ def application_with_details(queryset: QuerySet[Application], pk: int) -> Applic
             "title_series",
             "discipline",
             "internal_notice",
+            "supplement_request",
+            *select_related,
         )
         .prefetch_related(
             Prefetch(
@@ -180,6 +214,15 @@ def application_with_details(queryset: QuerySet[Application], pk: int) -> Applic
         )
         .get(pk=pk)
     )
+
+
+def one_to_one_or_none(instance, name: str):
+    """``instance.<name>`` for a reverse one-to-one relation, or ``None`` when there is none
+    (no query when ``select_related`` loaded it)."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def active_recommenders(application: Application) -> list[Recommender]:

@@ -54,7 +54,9 @@ def _visible_application(request: HttpRequest, pk: int):
     """The application if this user may see it; 404 otherwise (never someone else's data)."""
     try:
         return selectors.application_with_details(
-            selectors.applications_visible_to(request.user), pk
+            selectors.applications_visible_to(request.user),
+            pk,
+            select_related=_detail_select_related,
         )
     except selectors.Application.DoesNotExist as error:
         raise Http404 from error
@@ -130,15 +132,19 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _detail_sections: list[dict] = []
+_detail_select_related: list[str] = []
 
 
-def detail_section_register(*, template: str, context) -> None:
+def detail_section_register(*, template: str, context, select_related: tuple = ()) -> None:
     """Add a section to the application page, for the later stages' apps.
 
     ``context(request, application)`` returns the section's context (available in the template
-    as ``section``), or ``None`` when this user should not see the section.
+    as ``section``), or ``None`` when this user should not see the section. ``select_related``
+    names one-to-one relations of the application the section reads: they are loaded with the
+    application in its one query (read them with ``selectors.one_to_one_or_none``).
     """
     _detail_sections.append({"template": template, "context": context})
+    _detail_select_related.extend(select_related)
 
 
 def _review_context(request: HttpRequest, application) -> dict:

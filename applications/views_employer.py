@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -45,7 +44,7 @@ def employer_queue(request: HttpRequest) -> HttpResponse:
             states = [form.cleaned_data["state"]]
         query = form.cleaned_data["q"].strip()
     applications = selectors.employer_queue(request.user, states=states, query=query)
-    page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    page = selectors.QueuePaginator(applications, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/employer_queue.html",

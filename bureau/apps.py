@@ -21,7 +21,9 @@ class BureauConfig(AppConfig):
 
         visibility_register(applications_visible_to_bureau)
         detail_section_register(
-            template="bureau/_detail_section.html", context=detail_section_context
+            template="bureau/_detail_section.html",
+            context=detail_section_context,
+            select_related=("public_notice_entry__notice",),
         )
         dashboard_panel_register(
             Role.BUREAU_STAFF, template="bureau/_dashboard_panel.html", context=dashboard_context

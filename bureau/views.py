@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -96,7 +97,8 @@ QUEUE_PAGE_SIZE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     # A page at a time (a batch notice takes the applications chosen on the page).
-    page = Paginator(selectors.bureau_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    applications = selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS)
+    page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.bureau_queue_rows(page.object_list)
     return render(
         request,
@@ -260,18 +262,22 @@ def detail_section_context(request: HttpRequest, application) -> dict | None:
     applicant; None for anyone else."""
     user = request.user
     staff = permissions.is_bureau_staff(user)
+    if not staff and application.applicant_id != user.pk:
+        return None
+    # The entry and its notice come with the application (``select_related`` in bureau/apps.py).
+    entry = application_selectors.one_to_one_or_none(application, "public_notice_entry")
+    if entry is not None:
+        prefetch_related_objects([entry], selectors.OBJECTIONS_IN_ORDER)
     if not staff:
-        if application.applicant_id != user.pk:
-            return None
-        entry = selectors.public_notice_entry_of(application)
         return {"staff": False, "entry": entry} if entry else None
-    entry = selectors.public_notice_entry_of(application)
     version = {"version": application.version}
     can_decide = permissions.can_decide(user, application)
     pending = (
         SpecialIssuance.objects.filter(application=application, status="pending")
         .select_related("proposed_by")
         .first()
+        if application.state == ApplicationState.BUREAU_REVIEW  # proposed only in bureau review
+        else None
     )
     return {
         "staff": True,

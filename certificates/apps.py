@@ -16,7 +16,9 @@ class CertificatesConfig(AppConfig):
         from titles.audit import audit_action_label_register
 
         detail_section_register(
-            template="certificates/_detail_section.html", context=detail_section_context
+            template="certificates/_detail_section.html",
+            context=detail_section_context,
+            select_related=("certificate",),
         )
         for action, label in {
             "application.certify": _("Certificate issued"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
 from applications.feedback import form_errors_report
+from applications.selectors import one_to_one_or_none
 from bureau.models import PublicNotice
 from certificates import keys, permissions, selectors, services
 from certificates.enums import VerificationMethod, VerificationResult
@@ -159,7 +160,7 @@ def detail_section_context(request: HttpRequest, application) -> dict | None:
     staff = permissions.can_issue(user)
     if application.applicant_id != user.pk and not staff:
         return None
-    certificate = selectors.certificate_of(application)
+    certificate = one_to_one_or_none(application, "certificate")  # loaded with the application
     if certificate is None and application.state != ApplicationState.CERTIFYING:
         return None
     return {

@@ -1,6 +1,6 @@
 """Reads for the committee: what a member sees, the turnout, the decision for other stages."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from applications.models import Application
@@ -16,8 +16,10 @@ def committees_of(user) -> QuerySet[Committee]:
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     """Meetings of the committees the user sits on (a member or the chairman)."""
-    return Meeting.objects.filter(committee__in=committees_of(user).values("pk")).select_related(
-        "committee", "committee__chairman"
+    return (
+        Meeting.objects.filter(committee__in=committees_of(user).values("pk"))
+        .select_related("committee", "committee__chairman")
+        .defer("minutes_pdf")  # the signed PDF is read only where it is served (loaded on use)
     )
 
 
@@ -37,10 +39,10 @@ def applications_on_agenda_of(user) -> QuerySet[Application] | None:
     """Visibility branch (rule 10): committee members see their meetings' agenda items."""
     if not getattr(user, "is_authenticated", False):
         return None
-    committees = committees_of(user).values("pk")
-    if not committees.exists():
-        return None
-    return Application.objects.filter(agenda_items__meeting__committee__in=committees)
+    # No query here: the branch becomes an EXISTS inside the visibility query.
+    return Application.objects.filter(
+        agenda_items__meeting__committee__in=committees_of(user).values("pk")
+    )
 
 
 def committee_voters(committee) -> list:
@@ -87,6 +89,7 @@ def decided_item(application) -> AgendaItem | None:
     return (
         AgendaItem.objects.filter(application=application, status=BallotStatus.CLOSED)
         .select_related("meeting__committee")
+        .defer("meeting__minutes_pdf")
         .order_by("-closed_at")
         .first()
     )
@@ -94,8 +97,39 @@ def decided_item(application) -> AgendaItem | None:
 
 def committee_decision(*, application) -> dict | None:
     """The committee's vote on the application once its ballot is closed, else ``None``."""
+    memo = application.__dict__.get("_committee_items")
+    if memo is not None:  # read with the items by ``application_committee_items``
+        return memo[2]
     item = decided_item(application)
     return _decision(item) if item is not None else None
+
+
+def application_committee_items(application, user) -> tuple[list[AgendaItem], dict | None]:
+    """For the application page, in one query: the application's agenda items in the user's
+    committees, and the committee's decision (its latest closed ballot, whoever asks).
+
+    Remembered on ``application`` for this user, so the bureau's section reads the decision
+    without a second query.
+    """
+    memo = application.__dict__.get("_committee_items")
+    if memo is not None and memo[0] == user.pk:
+        return memo[1], memo[2]
+    items = list(
+        AgendaItem.objects.filter(application=application)
+        .select_related("meeting__committee__chairman")
+        .defer("meeting__minutes_pdf")  # the signed PDF: never needed to list items
+        .annotate(
+            in_users_committee=Exists(
+                committees_of(user).filter(pk=OuterRef("meeting__committee_id"))
+            )
+        )
+    )
+    closed = [item for item in items if item.status == BallotStatus.CLOSED]
+    decided = max(closed, key=lambda item: item.closed_at) if closed else None
+    decision = _decision(decided) if decided is not None else None
+    visible = [item for item in items if item.in_users_committee]
+    application._committee_items = (user.pk, visible, decision)
+    return visible, decision
 
 
 def committee_decisions(*, applications) -> dict[int, dict]:
@@ -105,6 +139,7 @@ def committee_decisions(*, applications) -> dict[int, dict]:
             application__in=[a.pk for a in applications], status=BallotStatus.CLOSED
         )
         .select_related("meeting__committee")
+        .defer("meeting__minutes_pdf")
         .order_by("application_id", "-closed_at")
         .distinct("application_id")
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from applications.enums import COMMITTEE_REACHED_STATES
 from applications.errors import ApplicationError
 from applications.feedback import form_errors_report
 from applications.selectors import active_recommenders
@@ -55,10 +56,12 @@ def committee_dashboard_context(user) -> dict:
 
 def committee_section_context(request, application) -> dict | None:
     """On the application page: the committee's decision, for those who may see this stage."""
-    items = list(selectors.items_visible_to(request.user).filter(application=application))
+    if application.state not in COMMITTEE_REACHED_STATES:
+        return None  # no agenda item before the panel review is done: no query
+    items, decision = selectors.application_committee_items(application, request.user)
     if not items:
         return None
-    return {"items": items, "decision": selectors.committee_decision(application=application)}
+    return {"items": items, "decision": decision}
 
 
 @login_required
@@ -99,15 +102,33 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return back or redirect("committee:meetings")
 
 
+# What the agenda shows of an item: not its ballot's key material, nor the application's texts.
+_AGENDA_FIELDS = (
+    "meeting",
+    "status",
+    "approved",
+    "position",
+    "application",
+    "application__applicant",
+    "application__applicant__real_name",
+    "application__applicant__first_name",
+    "application__applicant__last_name",
+    "application__applicant__username",
+)
+
+
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    # Not the signed minutes' PDF (a closed meeting's): the page only links to them.
+    meeting = selectors.meetings_visible_to(request.user).defer("minutes_pdf").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     voters = selectors.committee_voters(meeting.committee)
     present = selectors.present_member_ids(meeting)
     can_run = permissions.can_run(request.user, meeting)
     context = {
         "meeting": meeting,
-        "items": list(meeting.items.select_related("application__applicant")),
+        "items": list(meeting.items.select_related("application__applicant").only(*_AGENDA_FIELDS)),
         "voters": voters,
         "present": present,
         "can_run": can_run,

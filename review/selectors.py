@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -68,11 +68,23 @@ def submitted_opinions(application) -> list[Opinion]:
     )
 
 
-def panel_summary(*, application) -> PanelSummary | None:
-    """The panel's summary once the panel review is complete; ``None`` before that."""
+def panel_summary(*, application, assignments=None) -> PanelSummary | None:
+    """The panel's summary once the panel review is complete; ``None`` before that.
+
+    ``assignments``: the application's assignments already read (``assignments_of``), to take
+    the opinions from instead of another query.
+    """
     if application.state not in PANEL_DONE_STATES:
         return None
-    opinions = submitted_opinions(application)
+    if assignments is None:
+        opinions = submitted_opinions(application)
+    else:
+        opinions = [
+            assignment.opinion
+            for assignment in assignments
+            if assignment.status in ACTIVE_ASSIGNMENT_STATUSES
+            and _submitted_opinion(assignment) is not None
+        ]
     if not opinions:
         return None
     dimensions = []
@@ -106,20 +118,54 @@ PANEL_DONE_STATES = {
 }
 
 
-def expert_queue(user) -> QuerySet[Assignment]:
-    """The expert's standing assignments, the ones still to write first, then by due date."""
-    return (
-        Assignment.objects.filter(expert=user, status__in=ACTIVE_ASSIGNMENT_STATUSES)
-        .select_related(
-            "application__applicant",
-            "application__discipline",
-            "application__title_series",
-            "application__employer",
-            "application__recommending_body",
-            "opinion",
+class ExpertQueue:
+    """The expert's standing assignments: those still to write first, then the submitted ones,
+    each part by due date; sliced like a queryset, for a ``Paginator``.
+
+    One ordered list over two parts, so that a page costs an index scan of its own rows
+    (``review_assignment_expert_due_active``) rather than sorting every assignment the expert
+    ever had (they stay standing after the panel completes, so the list only grows). A page that
+    starts past the last one to write counts them (one more query), to know where the
+    submitted part starts.
+    """
+
+    ordered = True  # for Paginator: no warning about an unordered list
+
+    def __init__(self, user):
+        standing = (
+            Assignment.objects.filter(expert=user, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+            .select_related("application__applicant", "application__discipline", "opinion")
+            .order_by("due_at", "pk")
         )
-        .order_by("opinion__submitted_at", "due_at", "pk")
-    )
+        submitted = Exists(
+            Opinion.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
+        )
+        self._all = standing
+        self._to_write = standing.filter(~submitted)
+        self._submitted = standing.filter(submitted)
+
+    def count(self) -> int:
+        return self._all.count()
+
+    def __getitem__(self, key: slice) -> list[Assignment]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("ExpertQueue takes slices only")
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        if stop <= start:
+            return []
+        rows = list(self._to_write[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        # The part still to write ends on this page: the submitted part starts after it.
+        to_write = start + len(rows) if rows else self._to_write.count()
+        return rows + list(self._submitted[max(start - to_write, 0) : stop - to_write])
+
+
+def expert_queue(user) -> ExpertQueue:
+    """The expert's standing assignments, the ones still to write first, then by due date."""
+    return ExpertQueue(user)
 
 
 def assignment_for_expert(user, pk: int) -> Assignment | None:
@@ -131,21 +177,43 @@ def assignment_for_expert(user, pk: int) -> Assignment | None:
     )
 
 
+class _Count(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery))``: a correlated count, worked out per row shown."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
 def panel_queue() -> QuerySet[Application]:
-    """Applications in panel review with how many experts stand and how many have submitted."""
-    active = Q(panel_assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    """Applications in panel review with how many experts stand and how many have submitted.
+
+    The counts are correlated subqueries, so only the page's rows are counted: the rows come in
+    order from the ``(state, updated_at, id)`` index, and the page's count query leaves the
+    unused annotations out (it was a GROUP BY over every assignment of every application in
+    panel review before the page was taken).
+    """
+    standing = (
+        Assignment.objects.filter(application=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES)
+        .order_by()
+        .values("pk")
+    )
     return (
         Application.objects.filter(state=ApplicationState.PANEL_REVIEW)
-        .select_related("applicant", "discipline", "title_series", "employer", "recommending_body")
+        .select_related("applicant", "discipline", "employer", "recommending_body")
         .annotate(
-            experts_assigned=Count("panel_assignments", filter=active),
-            opinions_submitted=Count(
-                "panel_assignments",
-                filter=active & Q(panel_assignments__opinion__submitted_at__isnull=False),
-            ),
+            experts_assigned=_Count(standing),
+            opinions_submitted=_Count(standing.filter(opinion__submitted_at__isnull=False)),
         )
         .order_by("updated_at", "pk")
     )
+
+
+def _submitted_opinion(assignment) -> Opinion | None:
+    try:
+        opinion = assignment.opinion
+    except Opinion.DoesNotExist:
+        return None
+    return opinion if opinion.submitted_at is not None else None
 
 
 def assignments_of(application) -> list[Assignment]:

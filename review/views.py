@@ -264,24 +264,32 @@ def expert_dashboard_context(user) -> dict:
     }
 
 
+PANEL_SECTION_STATES = {
+    ApplicationState.PANEL_REVIEW,
+    ApplicationState.WITHDRAWN,  # may be withdrawn during the panel review
+    *selectors.PANEL_DONE_STATES,
+}
+
+
 def panel_section_context(request, application) -> dict | None:
     """The panel part of the application page: staff see who assesses; experts their link."""
     user = request.user
+    if application.state not in PANEL_SECTION_STATES:
+        return None  # no assignment can exist before the panel review: no query
+    assignments = None
     if permissions.is_panel_staff(user):
-        summary = selectors.panel_summary(application=application)
+        assignments = selectors.assignments_of(application)
+        summary = selectors.panel_summary(application=application, assignments=assignments)
         if application.state == ApplicationState.PANEL_REVIEW or summary:
-            return {
-                "staff": True,
-                "assignments": selectors.assignments_of(application),
-                "summary": summary,
-            }
-    own = (
-        Assignment.objects.filter(
+            return {"staff": True, "assignments": assignments, "summary": summary}
+    if not permissions.is_panel_expert(user):
+        return None  # assignments go to panel experts only
+    if assignments is not None:
+        own = next((a for a in assignments if a.expert_id == user.pk and a.active), None)
+    else:
+        own = Assignment.objects.filter(
             application=application, expert=user, status__in=ACTIVE_ASSIGNMENT_STATUSES
         ).first()
-        if user.is_authenticated
-        else None
-    )
     if own is not None:
         return {"staff": False, "own": own}
     return None

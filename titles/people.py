@@ -428,6 +428,13 @@ def role_names(user) -> frozenset[str]:
     return names
 
 
+def role_names_seed(user, names) -> None:
+    """Record role names read with the user (``titles.backends``) in the request's cache."""
+    cache = request_role_cache.get()
+    if cache is not None:
+        cache[user.pk] = frozenset(names)
+
+
 def has_role(user, *roles: str) -> bool:
     """True when the user holds any of ``roles``."""
     return not role_names(user).isdisjoint(str(role) for role in roles)
@@ -460,6 +467,10 @@ def organizations_reviewable_by(user) -> QuerySet[Organization]:
     """Organizations whose applications the user reviews as employer reviewer (object permission
     ``review_for_organization``; superusers get no shortcut). Filter with it before any lookup."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    if not has_role(user, Role.EMPLOYER_REVIEWER):
+        # The permission comes with the role; without the role it grants nothing (and the
+        # permission tables are not searched on every page of every applicant).
         return Organization.objects.none()
     return get_objects_for_user(
         user,

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's role-name cache is open before anything loads the user.
+    "titles.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "titles.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,7 +91,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "titles.middleware_2fa.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "titles.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
 
@@ -177,7 +178,7 @@ CELERY_BEAT_SCHEDULE = {
 AUTH_USER_MODEL = "titles.User"
 AUTHENTICATION_BACKENDS = [
     "titles.twofactor.SignInLockoutBackend",  # django-axes' AxesStandaloneBackend: first
-    "django.contrib.auth.backends.ModelBackend",
+    "titles.backends.AccountBackend",  # ModelBackend, with the role names in the same query
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

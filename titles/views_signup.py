@@ -37,6 +37,6 @@ def signup(request: HttpRequest) -> HttpResponse:
         user.preferred_language = (request.LANGUAGE_CODE or "zh-hans")[:10]
         user.save()
         role_grant(user=user, role=Role.APPLICANT, actor=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="titles.backends.AccountBackend")
         return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})
