@@ -55,10 +55,18 @@ def pages() -> list[Page]:
     # The demo certificate (the clones reuse its signature, so they verify as altered).
     number = Certificate.objects.order_by("pk").values_list("number", flat=True).first()
     username = application.applicant.username
+    certified = (
+        Application.objects.filter(state="certified", certificate__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return [
         Page("bare view (baseline)", "/bench/bare/", None),
         Page("applicant dashboard", "/dashboard/", username),
         Page("application detail", f"/applications/{application.pk}/", username, is_list=False),
+        Page("detail as agency", f"/applications/{application.pk}/", "agency", True, is_list=False),
+        Page("detail as bureau", f"/applications/{certified}/", "bureau", True, is_list=False),
         Page("employer queue", "/employer/", "employer"),
         Page("agency queue", "/agency/", "agency", verified=True),
         Page("expert queue", "/review/", "expert", verified=True),
