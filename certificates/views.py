@@ -153,6 +153,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+VERIFICATIONS_SHOWN = 20
+
+
 def detail_section_context(request: HttpRequest, application) -> dict | None:
     """The certificate section of the application page: download and verifications for the
     holder and bureau staff, revocation for bureau staff; None for anyone else."""
@@ -163,10 +166,19 @@ def detail_section_context(request: HttpRequest, application) -> dict | None:
     certificate = one_to_one_or_none(application, "certificate")  # loaded with the application
     if certificate is None and application.state != ApplicationState.CERTIFYING:
         return None
+    # The latest ones only: a certificate may be verified thousands of times (one more row
+    # read tells whether there are more).
+    verifications = (
+        list(selectors.verifications_of(certificate)[: VERIFICATIONS_SHOWN + 1])
+        if certificate
+        else []
+    )
     return {
         "application": application,
         "certificate": certificate,
-        "verifications": selectors.verifications_of(certificate) if certificate else [],
+        "verifications": verifications[:VERIFICATIONS_SHOWN],
+        "more_verifications": len(verifications) > VERIFICATIONS_SHOWN,
+        "verifications_shown": VERIFICATIONS_SHOWN,
         "staff": staff,
         "revoke_form": RevokeForm(initial={"version": application.version})
         if certificate and permissions.can_revoke(user, application)

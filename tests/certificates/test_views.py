@@ -117,6 +117,32 @@ def test_holder_downloads_and_sees_who_verified(client, certificate):
     assert text("Anonymous visitor") in page and text("QR code") in page
 
 
+def test_the_application_page_shows_the_latest_verifications_only(client, certificate):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(days=30)
+    Verification.objects.bulk_create(
+        Verification(
+            certificate=certificate,
+            number=certificate.number,
+            method="number",
+            result="valid",
+            verified_at=start + timedelta(hours=n),
+            organization_name=f"核验单位{n:02d}",
+            client_hash="x",
+        )
+        for n in range(views.VERIFICATIONS_SHOWN + 1)
+    )
+    client.force_login(certificate.application.applicant)
+    page = client.get(f"/applications/{certificate.application_id}/").content.decode()
+    assert page.count("核验单位") == views.VERIFICATIONS_SHOWN
+    assert "核验单位00" not in page  # the oldest is left out
+    assert f"核验单位{views.VERIFICATIONS_SHOWN:02d}" in page
+    assert "仅显示最近 20 次核验。" in page
+
+
 def test_others_cannot_download(client, certificate):
     client.force_login(UserFactory())
     assert client.get(f"/certificates/{certificate.pk}/download/").status_code == 404
