@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 
-from applications.enums import ApplicationState
+from applications.enums import COMMITTEE_REACHED_STATES, ApplicationState
 from applications.models import Application
 from review.enums import ACTIVE_ASSIGNMENT_STATUSES, Dimension, Recommendation
 from review.models import Assignment, Opinion
@@ -107,15 +107,8 @@ def panel_summary(*, application, assignments=None) -> PanelSummary | None:
     )
 
 
-PANEL_DONE_STATES = {
-    ApplicationState.COMMITTEE_REVIEW,
-    ApplicationState.BUREAU_REVIEW,
-    ApplicationState.NOT_APPROVED,
-    ApplicationState.PUBLIC_NOTICE,
-    ApplicationState.CERTIFYING,
-    ApplicationState.CERTIFIED,
-    ApplicationState.REVOKED,
-}
+# The panel review is done exactly when the committee's stage is reached.
+PANEL_DONE_STATES = set(COMMITTEE_REACHED_STATES)
 
 
 class ExpertQueue:
