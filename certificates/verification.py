@@ -56,11 +56,8 @@ def certificate_check_number(
     """The answer for a number; with ``name`` it must be the holder's (else unknown, so that a
     number alone discloses nothing); with ``signature`` (from the QR code) it must be the
     bureau's signature of the row's data (else altered)."""
-    certificate = (
-        Certificate.objects.select_related("application")
-        .filter(number=_normalised_number(number))
-        .first()
-    )
+    # Not the signed PDF (a third of a megabyte): the answer needs only the signed data.
+    certificate = Certificate.objects.defer("pdf").filter(number=_normalised_number(number)).first()
     if certificate is None:
         return Outcome(R.UNKNOWN)
     if name is not None and " ".join(name.split()) != certificate.holder_name:
@@ -85,9 +82,7 @@ def certificate_check_pdf(*, document: bytes) -> Outcome:
         number = data["number"]
     except (ValueError, KeyError, TypeError):
         return Outcome(R.ALTERED)
-    certificate = (
-        Certificate.objects.select_related("application").filter(number=str(number)).first()
-    )
+    certificate = Certificate.objects.defer("pdf").filter(number=str(number)).first()
     if certificate is None:
         return Outcome(R.UNKNOWN)
     embedded_canonical = data_canonical(data)
