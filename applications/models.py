@@ -14,11 +14,12 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
+from titles.choices import ChoiceLabels
 
 S = ApplicationState
 
 
-class Application(models.Model):
+class Application(ChoiceLabels, models.Model):
     """One person's application for a senior title. Only transitions change ``state``.
 
     The ``@transition`` methods are pure (guards only); the services in ``applications.services``
@@ -229,7 +230,7 @@ class Application(models.Model):
         pass
 
 
-class Material(models.Model):
+class Material(ChoiceLabels, models.Model):
     """One piece of evidence in a slot; its file is in versions (never overwritten)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
@@ -282,7 +283,7 @@ class MaterialVersion(models.Model):
         return self.submitted_at is not None
 
 
-class Recommender(models.Model):
+class Recommender(ChoiceLabels, models.Model):
     """One of the "3+1": an in-field expert or the head, invited by email."""
 
     application = models.ForeignKey(
@@ -394,7 +395,7 @@ def _objection_upload_to(instance, filename: str) -> str:
     return f"objections/{instance.notice_id}/{filename}"
 
 
-class InternalObjection(models.Model):
+class InternalObjection(ChoiceLabels, models.Model):
     """An objection raised by a member of the organization during the internal notice."""
 
     notice = models.ForeignKey(InternalNotice, on_delete=models.CASCADE, related_name="objections")

@@ -46,6 +46,30 @@ def applications_of_applicant(user) -> QuerySet[Application]:
     )
 
 
+# What the applicant's dashboard shows of each application (``application_next_step`` reads the
+# notice's and the supplement request's deadlines): the organizations, series and discipline
+# joined in as well made its one query take 3 ms to plan.
+DASHBOARD_FIELDS = (
+    "state",
+    "created_at",
+    "eligibility_due_at",
+    "internal_notice__ends_at",
+    "internal_notice__provisional",
+    "supplement_request__due_at",
+    "supplement_request__provisional",
+)
+
+
+def applicant_dashboard_applications(user) -> QuerySet[Application]:
+    """The applicant's applications, newest first, with only what their dashboard shows."""
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("internal_notice", "supplement_request")
+        .only(*DASHBOARD_FIELDS)
+        .order_by("-created_at", "-pk")
+    )
+
+
 _visibility_branches: list[Callable] = []
 
 

@@ -651,7 +651,7 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
 
 def applicant_dashboard_context(user) -> dict:
     """What the applicant's panel on the dashboard shows."""
-    applications = list(selectors.applications_of_applicant(user).order_by("-created_at"))
+    applications = list(selectors.applicant_dashboard_applications(user))
     return {
         "applications": [
             {"application": a, "next_step": selectors.application_next_step(a)}

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ObjectionStatus
+from titles.choices import ChoiceLabels
 
 
 class PublicNotice(models.Model):
@@ -55,7 +56,7 @@ def _objection_upload_to(instance, filename: str) -> str:
     return f"public_objections/{instance.entry_id}/{filename}"
 
 
-class PublicObjection(models.Model):
+class PublicObjection(ChoiceLabels, models.Model):
     """An objection from anyone during a public notice, under a real name with a contact."""
 
     entry = models.ForeignKey(

@@ -14,6 +14,7 @@ from review.enums import (
     Dimension,
     Recommendation,
 )
+from titles.choices import ChoiceLabels
 
 
 class Panel(models.Model):
@@ -61,7 +62,7 @@ class Panel(models.Model):
         return self.name
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """One panel expert assigned to one application; the object permission follows it."""
 
     application = models.ForeignKey(
@@ -125,7 +126,7 @@ def _justification_field(dimension: Dimension) -> models.TextField:
     return models.TextField(dimension.label, blank=True)
 
 
-class Opinion(models.Model):
+class Opinion(ChoiceLabels, models.Model):
     """An expert's written, scored opinion. A draft saves as it is; a submitted one is frozen."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="opinion")
