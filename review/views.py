@@ -18,6 +18,7 @@ from review.conflicts import conflicts_among
 from review.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus
 from review.forms import AssignForm, ConflictForm, OpinionForm
 from review.models import Assignment, Opinion
+from titles.db import joins_as_written
 from titles.enums import Role
 from titles.people import id_number_for_viewer, users_with_role
 
@@ -28,6 +29,8 @@ def panel_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_panel_staff(request.user):
         raise Http404
     page = Paginator(selectors.panel_queue(), 25).get_page(request.GET.get("page"))
+    with joins_as_written():  # a page in index order, then its lookup rows
+        page.object_list = list(page.object_list)
     return render(request, "review/panel_queue.html", {"page": page})
 
 
@@ -153,6 +156,8 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
         raise Http404
     # Paginated: assignments stay confirmed after the panel completes, so the list only grows.
     page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
+    with joins_as_written():  # each part in index order, then its lookup rows
+        page.object_list = list(page.object_list)
     return render(request, "review/expert_queue.html", {"assignments": page, "page": page})
 
 
