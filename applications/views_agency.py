@@ -28,6 +28,7 @@ from applications.forms import (
 )
 from applications.models import ChecklistItem, SupplementRequest
 from titles.models.people import _localised
+from titles.page_cache import cached_by_snapshot
 
 
 class _PlainSelect(forms.Select):
@@ -67,6 +68,7 @@ def _filter_form(data) -> AgencyQueueFilterForm:
     return form
 
 
+@cached_by_snapshot
 @login_required
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_agency_staff(request.user):

@@ -22,6 +22,7 @@ from applications.forms import (
 )
 from applications.models import InternalObjection
 from applications.uploads import UploadRefused
+from titles.page_cache import cached_by_snapshot
 
 QUEUE_STATES = [
     ApplicationState.EMPLOYER_REVIEW,
@@ -31,6 +32,7 @@ QUEUE_STATES = [
 ]
 
 
+@cached_by_snapshot
 @login_required
 def employer_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)

@@ -18,6 +18,7 @@ from committee.forms import AgendaAddForm, MeetingForm, RecusalForm, RollForm, V
 from committee.minutes import minutes_context, minutes_pdf_render
 from review.conflicts import conflicts_of
 from review.selectors import panel_summary
+from titles.page_cache import cached_by_snapshot
 
 
 def _meeting(request, pk) -> "services.Meeting":
@@ -117,6 +118,7 @@ _AGENDA_FIELDS = (
 )
 
 
+@cached_by_snapshot
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Not the signed minutes' PDF (a closed meeting's): the page only links to them.

@@ -20,9 +20,11 @@ from review.forms import AssignForm, ConflictForm, OpinionForm
 from review.models import Assignment, Opinion
 from titles.db import joins_as_written
 from titles.enums import Role
+from titles.page_cache import cached_by_snapshot
 from titles.people import id_number_for_viewer, users_with_role
 
 
+@cached_by_snapshot
 @login_required
 def panel_queue(request: HttpRequest) -> HttpResponse:
     """Staff: the applications in panel review, with assigned and submitted counts."""
@@ -149,6 +151,7 @@ def assignment_replace(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
     return redirect("review:assignments", pk=pk)
 
 
+@cached_by_snapshot
 @login_required
 def expert_queue(request: HttpRequest) -> HttpResponse:
     """The expert's assigned applications: only those."""

@@ -77,7 +77,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the request's role-name cache is open before anything loads the user.
+    # Outermost: a marked page seen by the same request on unchanged data is answered from the
+    # cache before sessions or users are loaded (titles/page_cache.py).
+    "titles.page_cache.SnapshotPageCacheMiddleware",
+    # Before anything loads the user: the request's role-name cache is open.
     "titles.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "titles.middleware.ContentSecurityPolicyMiddleware",
@@ -93,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
+
+# How long a kept page may lag the clock (deadlines passing, a notice ending); 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
 
 ROOT_URLCONF = "titles.urls"
 WSGI_APPLICATION = "titles.wsgi.application"

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from titles.health import health_report
+from titles.page_cache import cached_by_snapshot
 from titles.people import dashboard_role_panels
 
 
@@ -13,6 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "titles/home.html")
 
 
+@cached_by_snapshot
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One panel per role the person holds; each stage fills its role's panel."""
