@@ -7,7 +7,9 @@ Starts gunicorn with ``bench.settings`` (the project plus ``/bench/bare/``), the
 in turn for ``--seconds`` from this process: ``--connections`` threads, each with one keep-alive
 HTTP/1.1 connection, requesting as fast as answers come. Signed-in pages use a session created in
 the database beforehand (verified for staff roles, as ``tests.factories.sign_in_verified`` does).
-Prints requests/s and p95 latency, each with its ratio to the bare view under the same load.
+Each connection keeps the CSRF cookie it is given and sends it back, as a browser does. Then the
+same again with the page cache off (``PAGE_CACHE_SECONDS=0``: every request rendered). Prints
+requests/s and p95 latency, each with its ratio to the bare view under the same load.
 The load client runs on the same (small, shared) machine, so it takes CPU from the server; the
 ratios, not the absolute numbers, are what to read. Nothing here is asserted by the tests.
 """
@@ -50,6 +52,14 @@ def wait_ready(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
+def csrf_cookie(response) -> str | None:
+    """``csrftoken=...`` from the response's Set-Cookie headers, if it sets one."""
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith("csrftoken="):
+            return header.split(";", 1)[0]
+    return None
+
+
 def load(port: int, url: str, cookie: str | None, seconds: float, connections: int) -> dict:
     headers = {"Host": "127.0.0.1", "Connection": "keep-alive"}
     if cookie:
@@ -63,12 +73,17 @@ def load(port: int, url: str, cookie: str | None, seconds: float, connections: i
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         codes: dict[int, int] = {}
+        mine_headers = dict(headers)
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
-                connection.request("GET", url, headers=headers)
+                connection.request("GET", url, headers=mine_headers)
                 response = connection.getresponse()
                 response.read()
+                csrf = csrf_cookie(response)
+                if csrf:  # kept and sent back, as a browser does
+                    session = [f"sessionid={cookie}"] if cookie else []
+                    mine_headers["Cookie"] = "; ".join([*session, csrf])
             except (OSError, http.client.HTTPException):
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -99,21 +114,10 @@ def load(port: int, url: str, cookie: str | None, seconds: float, connections: i
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--json", help="also write the results to this file")
-    arguments = parser.parse_args()
-    setup(arguments.database_url)
-    from django.db import connection
-
-    targets = [page for page in pages() if page.name in LOADED]
-    cookies = {page.name: session_cookie(page) for page in targets}
-    connection.close()
+def serve_and_load(targets, cookies: dict, arguments, extra_env: dict) -> list[dict]:
+    """Start gunicorn (with ``extra_env``), load each page in turn, stop it."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **extra_env}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -142,6 +146,29 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--json", help="also write the results to this file")
+    arguments = parser.parse_args()
+    setup(arguments.database_url)
+    from django.db import connection
+
+    targets = [page for page in pages() if page.name in LOADED]
+    cookies = {page.name: session_cookie(page) for page in targets}
+    connection.close()
+    results = serve_and_load(targets, cookies, arguments, {})
+    # The same pages rendered on every request, for comparison: the page cache off.
+    rendered = serve_and_load(targets, cookies, arguments, {"PAGE_CACHE_SECONDS": "0"})
+    for row, plain in zip(results, rendered, strict=True):
+        row["rendered_rps"] = plain["rps"]
+        row["rendered_rps_ratio"] = plain["rps"] / rendered[0]["rps"]
+        row["rendered_p95_ms"] = plain["p95_ms"]
     bare = results[0]
     for row in results:
         row["rps_ratio"] = row["rps"] / bare["rps"]
@@ -150,11 +177,15 @@ def main() -> None:
         f"\nload: gunicorn 2 workers, {arguments.connections} connections, "
         f"{arguments.seconds:g} s per page"
     )
-    print(f"{'page':24} {'requests/s':>10} {'vs bare':>8} {'p95 ms':>8} {'vs bare':>8}  statuses")
+    print(
+        f"{'page':24} {'requests/s':>10} {'vs bare':>8} {'p95 ms':>8} {'vs bare':>8} "
+        f"{'rendered req/s':>14} {'vs bare':>8}  statuses"
+    )
     for row in results:
         print(
             f"{row['page']:24} {row['rps']:>10.1f} {row['rps_ratio']:>8.0%} {row['p95_ms']:>8.1f} "
-            f"{row['p95_ratio']:>8.1f}  {row['statuses']}"
+            f"{row['p95_ratio']:>8.1f} {row['rendered_rps']:>14.1f} "
+            f"{row['rendered_rps_ratio']:>8.0%}  {row['statuses']}"
         )
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(results))

@@ -4,9 +4,11 @@
         [--requests 60]
 
 In process (Django test Client, ``bench.settings``): for each page, signed in as who would use
-it, a few warm-up requests, then ``--requests`` timed ones (at least 10, at most about 15 s).
-Prints the number of SQL queries
-(from CaptureQueriesContext), median and p95 server time, and the p95 ratio to the bare view
+it, a few warm-up requests, then ``--requests`` timed ones (at least 10, at most about 15 s),
+twice: rendered every time (``PAGE_CACHE_SECONDS = 0``), and as served, where pages marked
+``@cached_by_snapshot`` come back from the cache while nothing is written. Prints the SQL
+queries of a rendered request and of a served one (CaptureQueriesContext), median and p95
+server time as served, the rendered p95, and each p95's ratio to the bare view's
 (``/bench/bare/``, a tiny template through the same middleware) measured in the same run.
 Nothing here is asserted by the tests; the machines are shared, so read ratios, not times.
 """
@@ -28,36 +30,52 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(len(ordered) * 0.95) - 1)]
 
 
+def _timed(client, url: str, requests: int, max_seconds: float) -> list[float]:
+    timings = []
+    give_up = time.perf_counter() + max_seconds
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append(time.perf_counter() - start)
+        if len(timings) >= 10 and time.perf_counter() > give_up:
+            break
+    return timings
+
+
 def measure(requests: int, max_seconds: float = 15) -> list[dict]:
+    """Each page twice: rendered every time (``PAGE_CACHE_SECONDS = 0``), then as served, where
+    the pages marked ``@cached_by_snapshot`` come from the cache while nothing is written."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     results = []
     for page in pages():
         client = signed_in_client(page)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            for _ in range(3):
+                response = client.get(page.url)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.url)
+            queries = len(captured.captured_queries)
+            rendered = _timed(client, page.url, requests, max_seconds)
         for _ in range(3):
-            response = client.get(page.url)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.url)
-        queries = len(captured.captured_queries)
-        timings = []
-        give_up = time.perf_counter() + max_seconds
-        for _ in range(requests):
-            start = time.perf_counter()
             client.get(page.url)
-            timings.append(time.perf_counter() - start)
-            if len(timings) >= 10 and time.perf_counter() > give_up:
-                break
+        with CaptureQueriesContext(connection) as captured:
+            client.get(page.url)
+        served = _timed(client, page.url, requests, max_seconds)
         results.append(
             {
                 "page": page.name,
                 "url": page.url,
                 "status": response.status_code,
                 "queries": queries,
-                "median_ms": statistics.median(timings) * 1000,
-                "p95_ms": p95(timings) * 1000,
+                "queries_served": len(captured.captured_queries),
+                "median_ms": statistics.median(served) * 1000,
+                "p95_ms": p95(served) * 1000,
+                "rendered_median_ms": statistics.median(rendered) * 1000,
+                "rendered_p95_ms": p95(rendered) * 1000,
                 "is_list": page.is_list,
-                "timed": len(timings),
+                "timed": len(served),
                 "bytes": len(response.content),
             }
         )
@@ -75,8 +93,11 @@ def measure(requests: int, max_seconds: float = 15) -> list[dict]:
             "url": "",
             "status": 0,
             "queries": 1,
+            "queries_served": 1,
             "median_ms": statistics.median(trips) * 1000,
             "p95_ms": p95(trips) * 1000,
+            "rendered_median_ms": statistics.median(trips) * 1000,
+            "rendered_p95_ms": p95(trips) * 1000,
             "is_list": False,
             "timed": len(trips),
             "bytes": 0,
@@ -85,18 +106,21 @@ def measure(requests: int, max_seconds: float = 15) -> list[dict]:
     bare = results[0]
     for row in results:
         row["ratio_p95"] = row["p95_ms"] / bare["p95_ms"]
+        row["rendered_ratio_p95"] = row["rendered_p95_ms"] / bare["rendered_p95_ms"]
     return results
 
 
 def print_table(results: list[dict], title: str) -> None:
     print(f"\n{title}")
     print(
-        f"{'page':24} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'p95/bare':>9}"
+        f"{'page':24} {'status':>6} {'queries':>7} {'served':>6} {'median ms':>10} {'p95 ms':>8} "
+        f"{'p95/bare':>9} {'rendered p95':>12} {'/bare':>6}"
     )
     for row in results:
         print(
-            f"{row['page']:24} {row['status']:>6} {row['queries']:>7} {row['median_ms']:>10.1f} "
-            f"{row['p95_ms']:>8.1f} {row['ratio_p95']:>9.2f}"
+            f"{row['page']:24} {row['status']:>6} {row['queries']:>7} {row['queries_served']:>6} "
+            f"{row['median_ms']:>10.1f} {row['p95_ms']:>8.1f} {row['ratio_p95']:>9.2f} "
+            f"{row['rendered_p95_ms']:>12.1f} {row['rendered_ratio_p95']:>6.1f}"
         )
 
 
