@@ -24,12 +24,13 @@ move with the transaction's own writes, so nothing is looked up or kept there. A
 import hashlib
 import logging
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,14 @@ def cached_by_snapshot(view):
 
 
 def _marked(request) -> bool:
+    return _path_marked(request.path_info, get_urlconf())
+
+
+@lru_cache(maxsize=4096)
+def _path_marked(path: str, urlconf) -> bool:
+    """Whether the view of ``path`` is marked (resolved once per path: every request asks)."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
     return getattr(match.func, "cached_by_snapshot", False)
@@ -58,10 +65,10 @@ def _snapshot() -> str:
         return cursor.fetchone()[0]
 
 
-def page_cache_key(request, snapshot: str) -> str:
+def request_key(request, *parts: str) -> str:
+    """A cache key of everything a page can take from the request, and ``parts``."""
     cookies = request.COOKIES
-    seconds = settings.PAGE_CACHE_SECONDS
-    parts = [
+    values = [
         PROCESS,
         request.get_host(),
         "https" if request.is_secure() else "http",
@@ -70,11 +77,30 @@ def page_cache_key(request, snapshot: str) -> str:
         cookies.get(settings.CSRF_COOKIE_NAME, ""),
         cookies.get(settings.LANGUAGE_COOKIE_NAME, ""),
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
-        snapshot,
-        str(int(timezone.now().timestamp()) // seconds),
+        *parts,
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"page:{digest}"
+    return "page:" + hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+
+def page_cache_key(request, snapshot: str) -> str:
+    step = int(timezone.now().timestamp()) // settings.PAGE_CACHE_SECONDS
+    return request_key(request, snapshot, str(step))
+
+
+def kept(key: str):
+    """What is kept under ``key``, or None (also when the cache fails: it is a convenience)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None
+
+
+def keep(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
 
 
 def _keepable(request, response) -> bool:
@@ -94,19 +120,12 @@ class SnapshotPageCacheMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
-        try:
-            kept = cache.get(key)
-        except Exception:  # the cache is a convenience: never fail a page for it
-            logger.warning("page cache unavailable", exc_info=True)
-            return self.get_response(request)
-        if kept is not None:
-            return kept
+        response = kept(key)
+        if response is not None:
+            return response
         response = self.get_response(request)
         if _keepable(request, response):
-            try:
-                cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS * 2)
-            except Exception:
-                logger.warning("page cache unavailable", exc_info=True)
+            keep(key, response, timeout=settings.PAGE_CACHE_SECONDS * 2)
         return response
 
     def _key(self, request) -> str | None:
