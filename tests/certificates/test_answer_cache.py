@@ -92,3 +92,19 @@ def test_a_signed_in_visitor_is_always_rendered(certificate):
         response = client.get(url)
         assert rendered(response)
         assert "陆游" in response.content.decode()
+
+
+def test_a_verification_is_one_query_to_read_and_one_to_record(
+    certificate, django_assert_num_queries
+):
+    client = Client()
+    with django_assert_num_queries(2):  # the limit's count with the certificate; the record
+        response = client.get(f"/verify/{certificate.number.lower()}/")
+    assert text("Valid certificate") in response.content.decode()
+    with django_assert_num_queries(2):
+        response = client.get("/verify/BJGZ-2026-999999/")
+    assert text("Unknown certificate") in response.content.decode()
+    assert list(Verification.objects.order_by("pk").values_list("number", "result")) == [
+        (certificate.number, "valid"),
+        ("BJGZ-2026-999999", "unknown"),
+    ]
