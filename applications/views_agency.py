@@ -1,16 +1,11 @@
 """The evaluation agency's pages (stage 2) and the applicant's answer to the supplement request."""
 
-from html import escape
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,45 +22,7 @@ from applications.forms import (
     SupplementRequestForm,
 )
 from applications.models import ChecklistItem, SupplementRequest
-from titles.models.people import _localised
 from titles.page_cache import cached_by_snapshot
-
-
-class _PlainSelect(forms.Select):
-    """A select whose options are written in Python, not one template each: the organization
-    filter has hundreds, and rendering them took most of the queue page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return mark_safe(  # noqa: S308 - every value and label is escaped above
-            f'<select name="{escape(name)}"{attributes}>{options}</select>'
-        )
-
-
-def _filter_form(data) -> AgencyQueueFilterForm:
-    """The queue's filter form, its choices read as plain values (no model instances, no
-    server-side cursor); validation still looks the chosen value up in the field's queryset."""
-    form = AgencyQueueFilterForm(data)
-    for name in ("discipline", "organization"):
-        field = form.fields[name]
-        field.widget = _PlainSelect()
-        field.choices = [
-            ("", field.empty_label),
-            *(
-                (pk, _localised(label, label_en))
-                for pk, label, label_en in field.queryset.values_list("pk", "name", "name_en")
-            ),
-        ]
-    category = form.fields["category"]
-    category.widget = _PlainSelect()
-    category.choices = list(category.choices)
-    return form
 
 
 @cached_by_snapshot
@@ -73,7 +30,7 @@ def _filter_form(data) -> AgencyQueueFilterForm:
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_agency_staff(request.user):
         raise Http404
-    form = _filter_form(request.GET or None)
+    form = AgencyQueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     now = timezone.now()
     applications = selectors.agency_queue(

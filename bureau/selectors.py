@@ -271,12 +271,3 @@ OBJECTIONS_IN_ORDER = Prefetch(
     "objections",
     queryset=PublicObjection.objects.select_related("decided_by").order_by("created_at", "pk"),
 )
-
-
-def public_notice_entry_of(application: Application) -> PublicNoticeEntry | None:
-    return (
-        PublicNoticeEntry.objects.filter(application=application)
-        .select_related("notice")
-        .prefetch_related(OBJECTIONS_IN_ORDER)
-        .first()
-    )

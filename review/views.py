@@ -158,9 +158,9 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_panel_expert(request.user):
         raise Http404
     # Paginated: assignments stay confirmed after the panel completes, so the list only grows.
-    page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
     with joins_as_written():  # each part in index order, then its lookup rows
-        page.object_list = list(page.object_list)
+        # ExpertQueue reads a page when it is sliced, that is in get_page.
+        page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "review/expert_queue.html", {"assignments": page, "page": page})
 
 

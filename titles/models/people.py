@@ -87,7 +87,8 @@ def credit_code_validate(value: str) -> None:
         )
 
 
-def _localised(name: str, name_en: str) -> str:
+def localised(name: str, name_en: str) -> str:
+    """The English name in English when there is one, else the Chinese name."""
     if name_en and (translation.get_language() or "").startswith("en"):
         return name_en
     return name
@@ -137,7 +138,7 @@ class Organization(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
@@ -238,7 +239,7 @@ class TitleSeries(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
 
 class Discipline(models.Model):
@@ -268,7 +269,7 @@ class Discipline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
 
 class OrganizationUserObjectPermission(UserObjectPermissionBase):
