@@ -1,8 +1,60 @@
+import os
 import socket
+from datetime import datetime
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+
+# The suite must hold on any start date (docs/decisions.md, "Tests and the calendar"). To prove it,
+# run it with the clock started elsewhere: ``./dev test --clock-start=2031-06-01T09:00+08:00`` (or
+# ``TEST_CLOCK_START=...``). The clock then ticks on from there for the whole run; tests that move
+# it themselves (time_machine.travel) nest inside and come back to it.
+_session_clock = None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-start",
+        default=os.environ.get("TEST_CLOCK_START") or None,
+        help="start the test run's clock at this ISO 8601 moment with a UTC offset "
+        "(e.g. 2026-12-31T23:30+08:00); it ticks on from there",
+    )
+
+
+def clock_start_option(config) -> datetime | None:
+    value = config.getoption("--clock-start")
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("--clock-start needs a UTC offset, e.g. 2026-12-31T23:30+08:00")
+    return moment
+
+
+def pytest_configure(config):
+    """Start the run's clock before collection, so module-level ``timezone.now()`` sees it too."""
+    global _session_clock
+    moment = clock_start_option(config)
+    if moment is not None:
+        import time_machine
+
+        _session_clock = time_machine.travel(moment, tick=True)
+        _session_clock.start()
+
+
+def pytest_unconfigure(config):
+    global _session_clock
+    if _session_clock is not None:
+        _session_clock.stop()
+        _session_clock = None
+
+
+def pytest_report_header(config):
+    moment = clock_start_option(config)
+    if moment is not None:
+        return f"clock started at {moment.isoformat()} (--clock-start)"
+    return None
 
 
 def redis_answers() -> bool:

@@ -2,32 +2,17 @@
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.enums import ApplicationState, MaterialSlot
 from applications.models import Application
 from tests.applications.factories import complete_application, organization, pdf_bytes
-from tests.browser import chromium, orm
-from tests.factories import PASSWORD, UserFactory
+from tests.browser import chromium, orm, sign_in
+from tests.factories import UserFactory
 from titles.enums import OrganizationKind, Role
 from titles.people import role_grant
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, url, username, device_key: bytes | None = None):
-    page.goto(url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    if device_key is not None:
-        page.locator("main input[name=otp_token], main input[type=text]").first.fill(
-            f"{totp(device_key):06d}"
-        )
-        page.locator("main button.button[type=submit]").click()
-    page.wait_for_url(url + "/dashboard/")
 
 
 def submit(page, form_selector: str) -> None:

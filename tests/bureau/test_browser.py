@@ -3,30 +3,15 @@
 import pytest
 import time_machine
 from django.core.management import call_command
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.enums import ApplicationState
 from applications.models import Application
 from bureau.models import PublicNotice, PublicObjection
-from tests.browser import chromium, orm
+from tests.browser import chromium, orm, sign_in
 from tests.bureau.factories import approved, bureau_staff
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, url, username, device_key: bytes):
-    page.goto(url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    page.locator("main input[name=otp_token], main input[type=text]").first.fill(
-        f"{totp(device_key):06d}"
-    )
-    page.locator("main button.button[type=submit]").click()
-    page.wait_for_url(url + "/dashboard/")
 
 
 def submit(page, form_selector: str) -> None:

@@ -291,8 +291,9 @@ def test_queue_query_count_does_not_grow(client, django_assert_num_queries, size
 
 def test_publish_a_batch_from_the_queue(client):
     first, second, left_out = approved(), approved(), approved()
-    sign_in_verified(client, bureau_staff())
     with time_machine.travel(PUBLISHED, tick=False):
+        # Signed in at the pinned moment: a session from a start date weeks earlier has expired.
+        sign_in_verified(client, bureau_staff())
         response = client.post(
             "/bureau/publish/",
             {

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.enums import ApplicationState, MaterialSlot
@@ -26,9 +25,9 @@ from certificates.models import Certificate
 from certificates.services import certificate_issue
 from committee.models import Committee
 from tests.applications.factories import organization, pdf_bytes
-from tests.browser import chromium, orm
+from tests.browser import chromium, orm, sign_in
 from tests.bureau.factories import bureau_staff
-from tests.factories import PASSWORD, UserFactory, discipline_of, id_number_valid
+from tests.factories import UserFactory, discipline_of, id_number_valid
 from tests.journey.a11y import Audit
 from titles.enums import OrganizationKind, Role
 from titles.models import OutboxEmail
@@ -42,24 +41,6 @@ NEW_PASSWORD = "Beijing-2026-title!"
 
 def context(browser):
     return browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-
-
-def sign_in(page, url, username, device_key=None, password=PASSWORD, audit=None):
-    page.goto(url + "/accounts/login/")
-    if audit is not None:
-        audit.page(page, "login")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    if device_key is not None:
-        if audit is not None:
-            audit.page(page, "two-factor")
-        page.locator("main input[name=otp_token], main input[type=text]").first.fill(
-            f"{totp(device_key):06d}"
-        )
-        page.locator("main button.button[type=submit]").click()
-    page.wait_for_url(url + "/dashboard/")
 
 
 def submit(page, form_selector: str) -> None:
@@ -289,6 +270,8 @@ def test_one_application_through_every_stage(live_server, tmp_path):
 
         clock.move_to(orm(internal_notice_end, application_id) + timedelta(minutes=1))
         orm(sweep_run)
+        # A week or more has passed (how much follows the calendar): the reviewer signs in again.
+        sign_in(hr, url, "lihua")
         hr.goto(detail)
         hr.fill("#id_opinion", "该同志业绩突出，经公示无异议，同意推荐。")
         submit_form_of(hr, "#id_opinion")
@@ -432,7 +415,7 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         # The certificate: issued in-process, downloaded by the applicant, verified, revoked.
         certificate_pk = orm(issue, application_id)
         number = orm(certificate_number, certificate_pk)
-        # Weeks have passed since the applicant signed up: the session has expired.
+        # Weeks have passed since the applicant signed up: they sign in again.
         sign_in(applicant, url, "zhangming", password=NEW_PASSWORD)
         audit.page(applicant, "dashboard-certified")
         audit.shot(applicant, "1-dashboard")
@@ -453,6 +436,8 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         audit.page(visitor, "verify-valid")
         audit.shot(visitor, "7-verification")
 
+        # The public notice has run for a week or more: bureau staff sign in again.
+        sign_in(bureau, url, "chenjing", orm(key_of, bureau_user.pk))
         bureau.goto(detail)
         bureau.fill("form[action$='/revoke/'] textarea[name=reason]", "经查实，申报材料存在虚假。")
         submit(bureau, "form[action$='/revoke/']")

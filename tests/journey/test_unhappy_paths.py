@@ -15,11 +15,11 @@ from applications.enums import ApplicationState
 from applications.models import Application, SupplementRequest
 from committee.models import AgendaItem
 from tests.applications.factories import complete_application, organization
-from tests.browser import chromium, orm
+from tests.browser import chromium, orm, sign_in
 from tests.committee.factories import awaiting_committee, committee_of, meeting_of
 from tests.factories import UserFactory
 from tests.journey.a11y import Audit
-from tests.journey.test_happy_path import context, key_of, messages, sign_in, state_of, submit
+from tests.journey.test_happy_path import context, key_of, messages, state_of, submit
 from titles.enums import OrganizationKind, Role
 from titles.people import role_grant
 from titles.sweep import sweep_run
@@ -67,6 +67,9 @@ def test_unanswered_supplement_is_deemed_withdrawn(live_server):
         # Nobody answers; the deadline passes; the sweep deems the application withdrawn.
         clock.move_to(orm(supplement_due, application.pk) + timedelta(minutes=1))
         orm(sweep_run)
+        # Ten working days or more have passed (how many calendar days follows the calendar):
+        # the applicant comes back and signs in again.
+        sign_in(person, url, "zhangming")
         person.goto(detail)
         assert withdrawn in person.locator("main").inner_text()
         audit.page(person, "deemed-withdrawn")

@@ -6,8 +6,8 @@ import pytest
 from applications.enums import ApplicationState
 from applications.models import Application
 from review.models import Opinion
-from tests.applications.test_supplement_browser import current_key, sign_in
-from tests.browser import chromium, orm
+from tests.applications.test_supplement_browser import current_key
+from tests.browser import chromium, orm, sign_in
 from tests.review.factories import expert, in_panel_review, staff
 
 pytestmark = pytest.mark.browser
