@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import dependency_audit  # scripts/, this script's own folder
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", ROOT / ".data"))
 PYTHON = sys.executable
@@ -79,6 +81,9 @@ def run() -> int:
 
 
 def test(args: list[str]) -> int:
+    if dependency_audit.audit():
+        print("The dependency audit failed: see above.")
+        return 1
     server = ensure_database()  # noqa: F841
     bin_dir = Path(PYTHON).parent
     for lint in (["check", "."], ["format", "--check", "."]):
