@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from titles.pdf import html_to_pdf, local_url_fetcher
+
 DATA_ATTACHMENT_NAME = "certificate.json"
 SIGNATURE_FIELD = "BureauSignature"
 
@@ -101,7 +103,7 @@ def certificate_html(*, data: dict, verify_url: str) -> str:
 def certificate_pdf_render(*, data: dict, verify_url: str, signed_data: bytes) -> bytes:
     """One A4 page, PDF/A-3u, CJK fonts subset; ``signed_data`` is embedded as
     ``certificate.json`` (relationship Data) so an uploaded PDF carries its own data."""
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
     html = certificate_html(data=data, verify_url=verify_url)
     attachment = Attachment(
@@ -109,11 +111,9 @@ def certificate_pdf_render(*, data: dict, verify_url: str, signed_data: bytes) -
         name=DATA_ATTACHMENT_NAME,
         description="Signed certificate data (canonical JSON and Ed25519 signature)",
         relationship="Data",
+        url_fetcher=local_url_fetcher(),
     )
-    return HTML(string=html, base_url=None).write_pdf(
-        pdf_variant="pdf/a-3u",
-        attachments=[attachment],
-    )
+    return html_to_pdf(html, pdf_variant="pdf/a-3u", attachments=[attachment])
 
 
 def pdf_pades_sign(pdf: bytes, *, reason: str, location: str) -> bytes:

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from committee import selectors
 from committee.models import Meeting
 from committee.services import RULE_TEXT
+from titles.pdf import html_to_pdf
 
 
 def minutes_context(*, meeting: Meeting) -> dict:
@@ -25,8 +26,6 @@ def minutes_context(*, meeting: Meeting) -> dict:
 
 
 def minutes_pdf_render(*, meeting: Meeting) -> bytes:
-    """The minutes as a PDF (WeasyPrint, imported here: it is heavy)."""
-    from weasyprint import HTML
-
+    """The minutes as a PDF."""
     html = render_to_string("committee/minutes_pdf.html", minutes_context(meeting=meeting))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
