@@ -7,35 +7,12 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from applications import notifications  # noqa: F401 - registers the notification kinds
-        from applications.services import (  # noqa: F401 - register their sweepers
+        from applications import notifications  # noqa: F401, PLC0415 — app ready: its notice kinds
+        from applications.services import (  # noqa: F401, PLC0415 — app ready: their sweepers
             eligibility,
             employer,
         )
-        from applications.views import (
-            agency_dashboard_context,
-            applicant_dashboard_context,
-            employer_dashboard_context,
-        )
-        from titles.audit import audit_action_label_register
-        from titles.enums import Role
-        from titles.people import dashboard_panel_register
-
-        dashboard_panel_register(
-            Role.APPLICANT,
-            template="applications/_dashboard_panel.html",
-            context=applicant_dashboard_context,
-        )
-        dashboard_panel_register(
-            Role.AGENCY_STAFF,
-            template="applications/_agency_panel.html",
-            context=agency_dashboard_context,
-        )
-        dashboard_panel_register(
-            Role.EMPLOYER_REVIEWER,
-            template="applications/_employer_panel.html",
-            context=employer_dashboard_context,
-        )
+        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
 
         for action, label in {
             "application.create": _("Application started"),

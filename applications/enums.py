@@ -58,6 +58,30 @@ COMMITTEE_REACHED_STATES = [
 ]
 # States in which the applicant may still change the application's content.
 EDITABLE_STATES = [ApplicationState.DRAFT, ApplicationState.RETURNED]
+# An application in progress: one of these per person at a time (the others are final).
+OPEN_STATES = [
+    ApplicationState.DRAFT,
+    ApplicationState.RETURNED,
+    ApplicationState.EMPLOYER_REVIEW,
+    ApplicationState.INTERNAL_NOTICE,
+    ApplicationState.NOTICE_PASSED,
+    ApplicationState.ELIGIBILITY_REVIEW,
+    ApplicationState.SUPPLEMENT_REQUESTED,
+    ApplicationState.PANEL_REVIEW,
+    ApplicationState.COMMITTEE_REVIEW,
+    ApplicationState.BUREAU_REVIEW,
+    ApplicationState.PUBLIC_NOTICE,
+    ApplicationState.CERTIFYING,
+]
+# What awaits the employer reviewer (their queue).
+EMPLOYER_QUEUE_STATES = [
+    ApplicationState.EMPLOYER_REVIEW,
+    ApplicationState.RETURNED,
+    ApplicationState.INTERNAL_NOTICE,
+    ApplicationState.NOTICE_PASSED,
+]
+# What awaits the evaluation agency (its queue, and what agency staff decide on).
+AGENCY_QUEUE_STATES = [ApplicationState.ELIGIBILITY_REVIEW, ApplicationState.SUPPLEMENT_REQUESTED]
 
 
 class TitleLevel(models.TextChoices):
@@ -135,6 +159,23 @@ class RecommenderStatus(models.TextChoices):
     VERIFIED = "verified", _("Identity confirmed")
     RESPONDED = "responded", _("Recommendation received")
     REPLACED = "replaced", _("Replaced")
+
+
+# A recommender who still counts (not replaced).
+ACTIVE_RECOMMENDER_STATUSES = [
+    RecommenderStatus.INVITED,
+    RecommenderStatus.VERIFIED,
+    RecommenderStatus.RESPONDED,
+]
+
+
+class ObjectionStatus(models.TextChoices):
+    """An objection to an applicant on a notice (the employer's internal one, the bureau's
+    public one): open until decided."""
+
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class SeniorTitleLevel(models.TextChoices):

@@ -1,30 +1,5 @@
-"""How a page answers a form post: errors and refusals become messages, never an error page.
+"""How a page answers a form post, kept importable here: it lives in ``titles.feedback``."""
 
-Shared by every stage's views (a module of its own, so that no app imports another's views).
-"""
+from titles.feedback import form_decide, form_errors_report
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
-
-from applications.errors import ApplicationError
-
-
-def form_errors_report(request, form) -> None:
-    """Each of an invalid form's errors as a message on the next page."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def form_decide(request, *, application, form, action, success) -> HttpResponse:
-    """Validate ``form``, run ``action(cleaned_data)``, say how it went, back to the application."""
-    if not form.is_valid():
-        form_errors_report(request, form)
-    else:
-        try:
-            action(form.cleaned_data)
-            messages.success(request, success)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    return redirect("applications:detail", pk=application.pk)
+__all__ = ["form_decide", "form_errors_report"]

@@ -16,6 +16,7 @@ from applications.enums import (
 )
 from applications.models import Application
 from titles.enums import OrganizationKind
+from titles.forms import VersionedForm
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
 
@@ -24,12 +25,6 @@ FREELANCER_BODY_KINDS = [
     OrganizationKind.LEARNED_SOCIETY,
     OrganizationKind.DISTRICT_HR_BUREAU,
 ]
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the page showed, so a stale page is refused, not applied."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CategoryForm(VersionedForm):

@@ -19,7 +19,10 @@ _EDGE = re.compile(r'"?[\w.]+\.state\.(\w+)"?\s*->\s*"?[\w.]+\.state\.(\w+)"?\s*
 
 
 def lifecycle_dot() -> str:
-    from django_fsm.management.commands.graph_transitions import generate_dot, one_fsm_fields_data
+    from django_fsm.management.commands.graph_transitions import (  # noqa: PLC0415 — slow import
+        generate_dot,
+        one_fsm_fields_data,
+    )
 
     with translation.override("en"):
         return generate_dot([one_fsm_fields_data(Application, "state")]).source

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from applications.enums import (
+    AGENCY_QUEUE_STATES,
     WITHDRAWABLE_STATES,
     ApplicationState,
     Category,
     HeadKind,
     MaterialSlot,
+    ObjectionStatus,
     RecommenderKind,
     RecommenderStatus,
     SeniorTitleLevel,
@@ -113,6 +115,14 @@ class Application(ChoiceLabels, models.Model):
             models.Index(fields=["state", "employer"]),
             models.Index(fields=["state", "recommending_body"]),
             models.Index(fields=["applicant", "-created_at"]),
+            # The panel's and the bureau's queues: one state, oldest change first.
+            models.Index(fields=["state", "updated_at", "id"], name="application_state_updated_idx"),
+            # The agency's queue: its two states, earliest due first.
+            models.Index(
+                fields=["eligibility_due_at", "id"],
+                condition=models.Q(state__in=AGENCY_QUEUE_STATES),
+                name="application_agency_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -385,28 +395,17 @@ class InternalNotice(models.Model):
         return f"{self.application.reference} {self.published_at:%Y-%m-%d}"
 
 
-class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    UPHELD = "upheld", _("Upheld")
-    DISMISSED = "dismissed", _("Dismissed")
+class Objection(ChoiceLabels, models.Model):
+    """An objection to an applicant on a notice, under a real name, with a statement and
+    evidence if any; open until decided (upheld or dismissed, with a reason).
 
+    One feature for both notices: the employer's internal notice (:class:`InternalObjection`)
+    and the bureau's public notice (``bureau.models.PublicObjection``), decided by one service
+    (``applications.services.objections.objection_decide``). A concrete objection names its
+    ``evidence`` file field (where it is stored), ``created_at`` and ``application_id``.
+    """
 
-def _objection_upload_to(instance, filename: str) -> str:
-    return f"objections/{instance.notice_id}/{filename}"
-
-
-class InternalObjection(ChoiceLabels, models.Model):
-    """An objection raised by a member of the organization during the internal notice."""
-
-    notice = models.ForeignKey(InternalNotice, on_delete=models.CASCADE, related_name="objections")
-    objector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    objector_real_name = models.CharField(_("real name"), max_length=100)
     statement = models.TextField(_("statement"))
-    evidence = models.FileField(
-        _("evidence"), upload_to=_objection_upload_to, max_length=200, blank=True
-    )
     evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
@@ -416,6 +415,35 @@ class InternalObjection(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ObjectionStatus.OPEN
+
+    @property
+    def audit_reference(self):
+        """How the audit trail names the objection."""
+        return self.pk
+
+
+def _objection_upload_to(instance, filename: str) -> str:
+    return f"objections/{instance.notice_id}/{filename}"
+
+
+class InternalObjection(Objection):
+    """An objection raised by a member of the organization during the internal notice."""
+
+    notice = models.ForeignKey(InternalNotice, on_delete=models.CASCADE, related_name="objections")
+    objector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    objector_real_name = models.CharField(_("real name"), max_length=100)
+    evidence = models.FileField(
+        _("evidence"), upload_to=_objection_upload_to, max_length=200, blank=True
+    )
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
 
     class Meta:
@@ -425,6 +453,10 @@ class InternalObjection(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.objector_real_name}: {self.statement[:30]}"
+
+    @property
+    def application_id(self) -> int:
+        return self.notice.application_id
 
 
 class ChecklistItem(models.Model):

@@ -1,8 +1,32 @@
 """Small named predicates: may this user do this to this application, in its current state?"""
 
-from applications.enums import EDITABLE_STATES, WITHDRAWABLE_STATES, ApplicationState
-from titles.enums import Role
-from titles.people import has_role
+from applications.enums import (
+    AGENCY_QUEUE_STATES,
+    EDITABLE_STATES,
+    OPEN_STATES,
+    WITHDRAWABLE_STATES,
+    ApplicationState,
+)
+from titles.people import organizations_reviewable_by
+from titles.permissions import is_agency_staff, is_applicant
+
+__all__ = [
+    "can_answer_supplement",
+    "can_create_application",
+    "can_edit",
+    "can_resubmit",
+    "can_return",
+    "can_review",
+    "can_review_eligibility",
+    "can_review_notice",
+    "can_start_application",
+    "can_submit",
+    "can_withdraw",
+    "has_open_application",
+    "is_agency_staff",
+    "is_applicant_of",
+    "reviews_for_organization",
+]
 
 
 def is_applicant_of(user, application) -> bool:
@@ -13,8 +37,6 @@ def reviews_for_organization(user, organization_id: int | None) -> bool:
     """True when the user is an employer reviewer acting for that organization."""
     if not user.is_authenticated or organization_id is None:
         return False
-    from titles.people import organizations_reviewable_by
-
     return organizations_reviewable_by(user).filter(pk=organization_id).exists()
 
 
@@ -49,18 +71,23 @@ can_review_notice = can_review
 
 
 def can_create_application(user) -> bool:
-    return has_role(user, Role.APPLICANT)
+    """The role that applies (before looking at the person's applications)."""
+    return is_applicant(user)
 
 
-def is_agency_staff(user) -> bool:
-    return has_role(user, Role.AGENCY_STAFF)
+def has_open_application(applications) -> bool:
+    """True when one of ``applications`` (all of a person's) is still in progress."""
+    return any(application.state in OPEN_STATES for application in applications)
+
+
+def can_start_application(user, applications) -> bool:
+    """May ``user`` start a new application, given all of their ``applications``? One open
+    application per person: the dashboard's button and ``application_create`` both ask this."""
+    return can_create_application(user) and not has_open_application(applications)
 
 
 def can_review_eligibility(user, application) -> bool:
-    return application.state in (
-        ApplicationState.ELIGIBILITY_REVIEW,
-        ApplicationState.SUPPLEMENT_REQUESTED,
-    ) and is_agency_staff(user)
+    return application.state in AGENCY_QUEUE_STATES and is_agency_staff(user)
 
 
 def can_answer_supplement(user, application) -> bool:

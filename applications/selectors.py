@@ -1,18 +1,17 @@
 """Reads: what a user may see, what is missing, and what happens next."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import (
+    AGENCY_QUEUE_STATES,
     EXPERTS_REQUIRED,
     HEAD_KIND_FOR_CATEGORY,
+    OPTIONAL_SLOTS,
     REQUIRED_SLOTS,
     ApplicationState,
     Category,
@@ -22,17 +21,19 @@ from applications.enums import (
 )
 from applications.models import (
     Application,
+    ChecklistItem,
     InternalNotice,
     Material,
     MaterialVersion,
     Recommender,
 )
+from applications.permissions import is_agency_staff
 from titles import workdays
-from titles.enums import Role
-from titles.people import has_role
+from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
+from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
+from titles.people import organizations_of_member, organizations_reviewable_by
 
 S = ApplicationState
-AGENCY_QUEUE_STATES = [S.ELIGIBILITY_REVIEW, S.SUPPLEMENT_REQUESTED]
 
 
 def applications_of_applicant(user) -> QuerySet[Application]:
@@ -70,71 +71,49 @@ def applicant_dashboard_applications(user) -> QuerySet[Application]:
     )
 
 
-_visibility_branches: list[Callable] = []
+def visible_in_application_stages(user) -> Q:
+    """Rule 10 for stages 1 and 2, as a condition on applications: the applicant's own; the
+    employer reviewer's organizations' once submitted; for agency staff, what reached the
+    agency. ``portal.selectors.applications_visible_to`` adds what the later stages let see.
 
-
-def visibility_register(branch: Callable) -> Callable:
-    """Register ``branch(user) -> QuerySet[Application] | None``: more applications a role sees.
-
-    The later stages' apps (panel experts, committee members, bureau staff) register theirs in
-    their ``AppConfig.ready``; ``None`` means the branch adds nothing for this user.
+    Plain conditions, no joins: ORed with the later stages' correlated ``EXISTS``, one lookup
+    of one application plans and runs in about a millisecond.
     """
-    _visibility_branches.append(branch)
-    return branch
+    organizations = organizations_reviewable_by(user).values("pk")
+    visible = Q(applicant=user) | _reviewed_by(organizations)
+    if is_agency_staff(user):
+        visible |= _at_agency()
+    return visible
 
 
-def applications_visible_to(user) -> QuerySet[Application]:
-    """Every application this user may open: their own, and their organization's once submitted.
+def _reviewed_by(organizations) -> Q:
+    return (~Q(state=S.DRAFT) & Q(is_freelancer=False, employer__in=organizations)) | (
+        ~Q(state=S.DRAFT) & Q(is_freelancer=True, recommending_body__in=organizations)
+    )
 
-    Agency staff see what reached the agency; the branches registered with
-    :func:`visibility_register` add what experts, committee members and bureau staff see.
-    """
+
+def _at_agency() -> Q:
+    return Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
+
+
+def applications_reviewed_by(user) -> QuerySet[Application]:
+    """The applications the user sees as employer reviewer (their organizations', submitted)."""
     if not user.is_authenticated:
         return Application.objects.none()
-    from titles.people import organizations_reviewable_by
-
-    organizations = organizations_reviewable_by(user).values("pk")
-    # One WHERE of ORed conditions, no joins and no DISTINCT: the branches that need joins are
-    # correlated EXISTS, so looking up one application plans and runs in about a millisecond
-    # (ORing querysets joined every branch's tables into one DISTINCT query: 24 ms to plan).
-    visible = (
-        Q(applicant=user)
-        | (~Q(state=S.DRAFT) & Q(is_freelancer=False, employer__in=organizations))
-        | (~Q(state=S.DRAFT) & Q(is_freelancer=True, recommending_body__in=organizations))
-    )
-    if has_role(user, Role.AGENCY_STAFF):
-        visible |= Q(recommended_at__isnull=False) | Q(state__in=AGENCY_QUEUE_STATES)
-    for branch in _visibility_branches:
-        more = branch(user)
-        if more is not None:
-            visible |= Exists(more.filter(pk=OuterRef("pk")))
-    return Application.objects.filter(visible)
+    return Application.objects.filter(_reviewed_by(organizations_reviewable_by(user).values("pk")))
 
 
-class QueuePaginator(Paginator):
-    """A paginator that joins a page's relations for the page's rows only.
+def applications_at_agency(user) -> QuerySet[Application]:
+    """The applications the user sees as agency staff: those that reached the agency."""
+    if not is_agency_staff(user):
+        return Application.objects.none()
+    return Application.objects.filter(_at_agency())
 
-    First the page's ids, from the queue's filters and order without the joins
-    ``select_related`` adds; then the rows and their relations for those ids (``id IN (…)``,
-    in the queue's order). One query more than a plain page, but PostgreSQL no longer joins
-    every row of the queue before sorting it and taking the page, and with the ids written out
-    it knows how few rows to join (as a subquery it misjudged them and joined everything).
-    """
 
-    def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        queue = self.object_list
-        ids = list(
-            queue.select_related(None)
-            .prefetch_related(None)
-            .values_list("pk", flat=True)[bottom:top]
-        )
-        rows = queue.filter(pk__in=ids) if ids else []
-        return self._get_page(list(rows), number, self)
+def eligibility_overdue(now: datetime) -> Q:
+    """Rule 4: in eligibility review past the agency's stipulated time (the queue's mark, the
+    dashboard's count, the overdue filter and the daily reminder all ask this)."""
+    return Q(state=S.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now)
 
 
 def agency_queue(
@@ -145,11 +124,18 @@ def agency_queue(
     overdue_only: bool = False,
     now: datetime,
 ) -> QuerySet[Application]:
-    """Applications awaiting the agency, earliest due first, in a fixed number of queries."""
+    """Applications awaiting the agency, earliest due first, in a fixed number of queries;
+    each says whether it ``is_overdue`` (rule 4) and whether it ``awaits_supplement``."""
     queryset = (
         Application.objects.filter(state__in=AGENCY_QUEUE_STATES)
         .select_related(
             "applicant", "employer", "recommending_body", "discipline", "supplement_request"
+        )
+        .annotate(
+            is_overdue=ExpressionWrapper(eligibility_overdue(now), output_field=BooleanField()),
+            awaits_supplement=ExpressionWrapper(
+                Q(state=S.SUPPLEMENT_REQUESTED), output_field=BooleanField()
+            ),
         )
         .order_by("eligibility_due_at", "pk")
     )
@@ -162,7 +148,7 @@ def agency_queue(
             Q(employer_id=organization_id) | Q(recommending_body_id=organization_id)
         )
     if overdue_only:
-        queryset = queryset.filter(state=S.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now)
+        queryset = queryset.filter(eligibility_overdue(now))
     return queryset
 
 
@@ -175,8 +161,6 @@ def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
     expected most of them and read every application in the queue's states. Only the relations
     the page shows are joined.
     """
-    from titles.people import organizations_reviewable_by
-
     organizations = list(organizations_reviewable_by(user).values_list("pk", flat=True))
     if not organizations:
         return Application.objects.none()
@@ -198,17 +182,9 @@ def internal_notices_visible_to(user) -> QuerySet[InternalNotice]:
     """Notices of the organizations the user belongs to (members read them and may object)."""
     if not user.is_authenticated:
         return InternalNotice.objects.none()
-    from titles.people import organizations_of_member
-
     return InternalNotice.objects.filter(
         organization__in=organizations_of_member(user).values("pk")
     ).select_related("application", "application__applicant", "organization")
-
-
-def material_versions_visible_to(user) -> QuerySet[MaterialVersion]:
-    return MaterialVersion.objects.filter(
-        material__application__in=applications_visible_to(user).values("pk")
-    )
 
 
 def application_with_details(
@@ -240,13 +216,21 @@ def application_with_details(
     )
 
 
-def one_to_one_or_none(instance, name: str):
-    """``instance.<name>`` for a reverse one-to-one relation, or ``None`` when there is none
-    (no query when ``select_related`` loaded it)."""
-    try:
-        return getattr(instance, name)
-    except ObjectDoesNotExist:
-        return None
+def eligibility_checklist(application: Application) -> list[ChecklistItem]:
+    """The agency's eligibility checklist for the application's category (rule 3's items)."""
+    return list(
+        ChecklistItem.objects.filter(active=True).filter(
+            Q(category="") | Q(category=application.category)
+        )
+    )
+
+
+def material_slots(application: Application) -> list[str]:
+    """The material slots the application's category offers: the required ones, then the
+    optional ones (none before the category is chosen)."""
+    if not application.category:
+        return []
+    return [*REQUIRED_SLOTS[Category(application.category)], *OPTIONAL_SLOTS]
 
 
 def active_recommenders(application: Application) -> list[Recommender]:

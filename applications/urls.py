@@ -1,37 +1,38 @@
+"""Stages 1 and 2's pages. The pages about one application that anyone who may open it
+reaches (the application page, a material's download, the supplement request, the employer's
+return) are routed by ``portal.urls`` in this namespace: only the portal knows rule 10."""
+
 from django.urls import path
 
-from applications import views, views_agency, views_employer
+from applications import views, views_agency, views_employer, views_materials, views_recommenders
 
 app_name = "applications"
 
 urlpatterns = [
     path("applications/new/", views.application_new, name="new"),
-    path("applications/<int:pk>/", views.application_detail, name="detail"),
     path("applications/<int:pk>/edit/<slug:step>/", views.application_step, name="step"),
-    path("applications/<int:pk>/materials/upload/", views.material_upload, name="material_upload"),
+    path(
+        "applications/<int:pk>/materials/upload/",
+        views_materials.material_upload,
+        name="material_upload",
+    ),
     path(
         "applications/<int:pk>/materials/<int:material_pk>/delete/",
-        views.material_delete,
+        views_materials.material_delete,
         name="material_delete",
     ),
     path(
-        "applications/<int:pk>/files/<int:version_pk>/",
-        views.material_download,
-        name="material_download",
-    ),
-    path(
         "applications/<int:pk>/recommenders/<int:recommender_pk>/remind/",
-        views.recommender_remind,
+        views_recommenders.recommender_remind,
         name="recommender_remind",
     ),
     path(
         "applications/<int:pk>/recommenders/<int:recommender_pk>/replace/",
-        views.recommender_replace,
+        views_recommenders.recommender_replace,
         name="recommender_replace",
     ),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
-    path("applications/<int:pk>/return/", views.application_return, name="return"),
-    path("recommend/<str:token>/", views.recommend, name="recommend"),
+    path("recommend/<str:token>/", views_recommenders.recommend, name="recommend"),
 ]
 
 urlpatterns += [
@@ -47,6 +48,11 @@ urlpatterns += [
         "applications/<int:pk>/notice/objections/<int:objection_pk>/decide/",
         views_employer.internal_objection_decide,
         name="internal_objection_decide",
+    ),
+    path(
+        "applications/<int:pk>/notice/objections/<int:objection_pk>/evidence/",
+        views_employer.internal_objection_evidence,
+        name="internal_objection_evidence",
     ),
     path(
         "applications/<int:pk>/recommend/",
@@ -70,5 +76,4 @@ urlpatterns += [
         views_agency.supplement_request,
         name="supplement_request",
     ),
-    path("applications/<int:pk>/supplement/", views_agency.supplement, name="supplement"),
 ]

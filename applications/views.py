@@ -4,20 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import permissions, selectors, services
 from applications.enums import (
     HEAD_KIND_FOR_CATEGORY,
-    OPTIONAL_SLOTS,
     REQUIRED_SLOTS,
-    ApplicationState,
     Category,
     MaterialSlot,
     RecommenderKind,
@@ -26,17 +21,13 @@ from applications.errors import ApplicationError
 from applications.forms import (
     AchievementsForm,
     CategoryForm,
-    CodeForm,
     MaterialUploadForm,
     PersonalForm,
-    RecommendationForm,
     RecommenderForm,
     ReturnForm,
     SubmitForm,
     WithdrawForm,
 )
-from applications.uploads import UploadRefused
-from applications.views_agency import eligibility_context
 from titles.people import id_number_for_viewer, person_set_id_number, person_update
 
 STEPS = [
@@ -50,46 +41,14 @@ STEPS = [
 STEP_SLUGS = [slug for slug, _label in STEPS]
 
 
-def _visible_application(request: HttpRequest, pk: int):
-    """The application if this user may see it; 404 otherwise (never someone else's data)."""
-    try:
-        return selectors.application_with_details(
-            selectors.applications_visible_to(request.user),
-            pk,
-            select_related=_detail_select_related,
-        )
-    except selectors.Application.DoesNotExist as error:
-        raise Http404 from error
-
-
-def _own_application(request: HttpRequest, pk: int):
+def own_application(request: HttpRequest, pk: int):
+    """The signed-in applicant's own application with its details; 404 for anyone else's."""
     try:
         return selectors.application_with_details(
             selectors.applications_of_applicant(request.user), pk
         )
     except selectors.Application.DoesNotExist as error:
         raise Http404 from error
-
-
-def _version_of(form) -> int | None:
-    return form.cleaned_data.get("version") if form.is_valid() else None
-
-
-def _slots_for(application) -> list[str]:
-    if not application.category:
-        return []
-    return [*REQUIRED_SLOTS[Category(application.category)], *OPTIONAL_SLOTS]
-
-
-def agency_dashboard_context(user) -> dict:
-    now = timezone.now()
-    return selectors.agency_queue(now=now).aggregate(
-        awaiting=Count("pk"),
-        overdue=Count(
-            "pk",
-            filter=Q(state=ApplicationState.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now),
-        ),
-    )
 
 
 @login_required
@@ -104,80 +63,11 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
-    sections = []
-    for section in _detail_sections:
-        section_context = section["context"](request, application)
-        if section_context is not None:
-            sections.append({"template": section["template"], "context": section_context})
-    return render(
-        request,
-        "applications/detail.html",
-        {
-            "application": application,
-            "next_step": selectors.application_next_step(application),
-            "recommenders": selectors.active_recommenders(application),
-            "id_number": id_number_for_viewer(subject=application.applicant, viewer=request.user),
-            "can_edit": permissions.can_edit(request.user, application),
-            "can_withdraw": permissions.can_withdraw(request.user, application),
-            "can_return": permissions.can_return(request.user, application),
-            "return_form": ReturnForm(initial={"version": application.version}),
-            "state_labels": dict(ApplicationState.choices),
-            **_review_context(request, application),
-            **eligibility_context(request, application),
-            "sections": sections,
-        },
-    )
-
-
-_detail_sections: list[dict] = []
-_detail_select_related: list[str] = []
-
-
-def detail_section_register(*, template: str, context, select_related: tuple = ()) -> None:
-    """Add a section to the application page, for the later stages' apps.
-
-    ``context(request, application)`` returns the section's context (available in the template
-    as ``section``), or ``None`` when this user should not see the section. ``select_related``
-    names one-to-one relations of the application the section reads: they are loaded with the
-    application in its one query (read them with ``selectors.one_to_one_or_none``).
-    """
-    _detail_sections.append({"template": template, "context": context})
-    _detail_select_related.extend(select_related)
-
-
-def _review_context(request: HttpRequest, application) -> dict:
-    """The reviewer's decision forms for the application's current state."""
-    if not permissions.can_review(request.user, application):
-        return {}
-    from applications.forms import DeclineForm, OpenNoticeForm, RecommendForm
-
-    context: dict = {"can_review": True}
-    version = {"version": application.version}
-    if application.state == ApplicationState.EMPLOYER_REVIEW:
-        ends_at, _provisional = services.internal_notice_period(
-            published=timezone.now(), working_days=services.MIN_NOTICE_WORKING_DAYS
-        )
-        context["decline_form"] = DeclineForm(initial=version)
-        context["open_notice_form"] = OpenNoticeForm(
-            initial={
-                **version,
-                "text": services.internal_notice_text(application, ends_at=ends_at),
-                "working_days": services.MIN_NOTICE_WORKING_DAYS,
-            }
-        )
-    if application.state == ApplicationState.NOTICE_PASSED:
-        context["recommend_form"] = RecommendForm(initial=version)
-    return context
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_SLUGS:
         raise Http404
-    application = _own_application(request, pk)
+    application = own_application(request, pk)
     if not permissions.can_edit(request.user, application):
         messages.info(request, _("This application can no longer be changed."))
         return redirect("applications:detail", pk=pk)
@@ -206,6 +96,7 @@ def _render_step(request, application, step, context) -> HttpResponse:
             "previous_step": STEP_SLUGS[index - 1] if index else None,
             "next_step_slug": STEP_SLUGS[index + 1] if index + 1 < len(STEPS) else None,
             "missing": missing,
+            "resubmitting": permissions.can_resubmit(request.user, application),
             **context,
         },
     )
@@ -326,7 +217,7 @@ def _step_achievements(request, application):
 
 
 def _step_materials(request, application):
-    slots = _slots_for(application)
+    slots = selectors.material_slots(application)
     if not slots:
         messages.info(
             request, _("Choose your category first: it decides which materials you need.")
@@ -347,81 +238,6 @@ def _step_materials(request, application):
     ]
     form = MaterialUploadForm(allowed_slots=slots)
     return _render_step(request, application, "materials", {"rows": rows, "form": form})
-
-
-@login_required
-@require_POST
-def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    wants_json = request.headers.get("X-Requested-With") == "fetch"
-    form = MaterialUploadForm(request.POST, request.FILES, allowed_slots=_slots_for(application))
-    error_message = None
-    if not form.is_valid():
-        error_message = " ".join(
-            str(message) for errors in form.errors.values() for message in errors
-        )
-    else:
-        material = None
-        if form.cleaned_data["material"]:
-            material = application.materials.filter(pk=form.cleaned_data["material"]).first()
-            if material is None:
-                raise Http404
-        try:
-            version = services.material_upload(
-                application=application,
-                actor=request.user,
-                slot=form.cleaned_data["slot"],
-                uploaded_file=form.cleaned_data["file"],
-                material=material,
-                title=form.cleaned_data["title"],
-            )
-        except (UploadRefused, ApplicationError) as error:
-            error_message = str(error.message)
-    if error_message:
-        if wants_json:
-            return JsonResponse({"ok": False, "error": error_message}, status=400)
-        messages.error(request, error_message)
-    else:
-        text = _("Uploaded “%(name)s”.") % {"name": version.original_name}
-        if wants_json:
-            return JsonResponse({"ok": True, "message": str(text)})
-        messages.success(request, text)
-    if application.state == ApplicationState.SUPPLEMENT_REQUESTED:
-        return redirect("applications:supplement", pk=pk)
-    return redirect("applications:step", pk=pk, step="materials")
-
-
-@login_required
-@require_POST
-def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    material = get_object_or_404(application.materials.all(), pk=material_pk)
-    try:
-        services.material_delete(material=material, actor=request.user)
-        messages.success(request, _("Removed."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("applications:step", pk=pk, step="materials")
-
-
-@login_required
-def material_download(request: HttpRequest, pk: int, version_pk: int) -> FileResponse:
-    """A material file, only for those who may see the application, always as an attachment."""
-    version = get_object_or_404(
-        selectors.material_versions_visible_to(request.user).filter(material__application_id=pk),
-        pk=version_pk,
-    )
-    response = FileResponse(
-        version.file.open("rb"), as_attachment=True, filename=version.original_name
-    )
-    response["Content-Type"] = {
-        "pdf": "application/pdf",
-        "jpeg": "image/jpeg",
-        "png": "image/png",
-    }.get(version.kind, "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _step_recommenders(request, application):
@@ -455,50 +271,6 @@ def _step_recommenders(request, application):
     return _render_step(request, application, "recommenders", context)
 
 
-@login_required
-@require_POST
-def recommender_remind(request: HttpRequest, pk: int, recommender_pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    recommender = get_object_or_404(application.recommenders.all(), pk=recommender_pk)
-    try:
-        services.recommender_remind(recommender=recommender, actor=request.user)
-        messages.success(request, _("Reminder sent to %(email)s.") % {"email": recommender.email})
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect("applications:step", pk=pk, step="recommenders")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recommender_replace(request: HttpRequest, pk: int, recommender_pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
-    recommender = get_object_or_404(application.recommenders.all(), pk=recommender_pk)
-    if request.method == "POST":
-        form = RecommenderForm(request.POST, application=application)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("kind")
-            try:
-                services.recommender_replace(recommender=recommender, actor=request.user, **data)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
-                )
-                return redirect("applications:step", pk=pk, step="recommenders")
-    else:
-        form = RecommenderForm(
-            application=application,
-            initial={"kind": recommender.kind, "head_kind": recommender.head_kind},
-        )
-    return render(
-        request,
-        "applications/recommender_replace.html",
-        {"application": application, "recommender": recommender, "form": form},
-    )
-
-
 def _step_submit(request, application):
     missing = selectors.application_missing_items(application)
     if request.method == "POST":
@@ -506,7 +278,7 @@ def _step_submit(request, application):
         if form.is_valid():
             service = (
                 services.application_resubmit
-                if application.state == ApplicationState.RETURNED
+                if permissions.can_resubmit(request.user, application)
                 else services.application_submit
             )
             try:
@@ -538,7 +310,7 @@ def _step_submit(request, application):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_application(request, pk)
+    application = own_application(request, pk)
     if request.method == "POST":
         form = WithdrawForm(request.POST)
         if form.is_valid():
@@ -562,10 +334,10 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/withdraw.html", {"application": application, "form": form})
 
 
-@login_required
-@require_POST
-def application_return(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
+def application_return(request: HttpRequest, application) -> HttpResponse:
+    """The employer returns the application (POST only). Routed by ``portal.urls``, which finds
+    the application for whoever may open it (rule 10): a refusal is then a message."""
+    pk = application.pk
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reasons for returning the application."))
@@ -581,91 +353,3 @@ def application_return(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             messages.error(request, error.message)
     return redirect("applications:detail", pk=pk)
-
-
-# --- the recommender's page (no account: the signed link and an emailed code) -----------------
-
-RECOMMENDER_SESSION_KEY = "recommender_verified"
-
-
-@require_http_methods(["GET", "POST"])
-def recommend(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        recommender = services.recommender_from_token(token)
-    except ApplicationError as error:
-        return render(
-            request, "applications/recommend_invalid.html", {"error": error.message}, status=404
-        )
-    code_form = CodeForm()
-    recommendation_form = RecommendationForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "send_code":
-                services.recommender_send_code(recommender=recommender)
-                messages.success(
-                    request, _("A code has been sent to %(email)s.") % {"email": recommender.email}
-                )
-                return redirect(request.path)
-            if action == "verify":
-                code_form = CodeForm(request.POST)
-                if code_form.is_valid():
-                    services.recommender_verify_code(
-                        recommender=recommender,
-                        code=code_form.cleaned_data["code"],
-                        user=request.user,
-                    )
-                    return redirect(request.path)
-            elif action == "respond":
-                recommendation_form = RecommendationForm(request.POST, request.FILES)
-                if recommendation_form.is_valid():
-                    data = recommendation_form.cleaned_data
-                    services.recommender_respond(
-                        recommender=recommender,
-                        senior_title=data["senior_title"],
-                        senior_title_level=data["senior_title_level"],
-                        title_certificate_number=data["title_certificate_number"],
-                        field=data["field"],
-                        opinion=data["opinion"],
-                        letter_file=data["letter"],
-                        user=request.user,
-                    )
-                    messages.success(
-                        request, _("Thank you. Your recommendation has been recorded.")
-                    )
-                    return redirect(request.path)
-        except (ApplicationError, UploadRefused) as error:
-            messages.error(request, error.message)
-        recommender.refresh_from_db()
-    return render(
-        request,
-        "applications/recommend.html",
-        {
-            "recommender": recommender,
-            "application": recommender.application,
-            "code_form": code_form,
-            "form": recommendation_form,
-        },
-    )
-
-
-def applicant_dashboard_context(user) -> dict:
-    """What the applicant's panel on the dashboard shows."""
-    applications = list(selectors.applicant_dashboard_applications(user))
-    return {
-        "applications": [
-            {"application": a, "next_step": selectors.application_next_step(a)}
-            for a in applications
-        ],
-        "can_start": permissions.can_create_application(user)
-        and not any(
-            a.state in (ApplicationState.DRAFT, ApplicationState.RETURNED) for a in applications
-        ),
-        "new_url": reverse("applications:new"),
-    }
-
-
-def employer_dashboard_context(user) -> dict:
-    from applications.views_employer import QUEUE_STATES
-
-    return {"awaiting": selectors.employer_queue(user, states=QUEUE_STATES).count()}

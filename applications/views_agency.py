@@ -2,17 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from applications import permissions, selectors, services
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
-from applications.feedback import form_decide
 from applications.forms import (
     AgencyQueueFilterForm,
     EligibilityAcceptForm,
@@ -21,7 +19,8 @@ from applications.forms import (
     SupplementAnswerForm,
     SupplementRequestForm,
 )
-from applications.models import ChecklistItem, SupplementRequest
+from applications.models import SupplementRequest
+from titles.feedback import form_decide
 from titles.page_cache import cached_by_snapshot
 
 
@@ -46,37 +45,13 @@ def agency_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/agency_queue.html",
-        {"form": form, "page": page, "now": now, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode()},
     )
-
-
-def checklist_for(application) -> list[ChecklistItem]:
-    return list(
-        ChecklistItem.objects.filter(active=True).filter(
-            Q(category="") | Q(category=application.category)
-        )
-    )
-
-
-def eligibility_context(request: HttpRequest, application) -> dict:
-    """The agency's decision forms on the application page."""
-    if not permissions.can_review_eligibility(request.user, application):
-        return {}
-    version = {"version": application.version}
-    context: dict = {"can_review_eligibility": True, "checklist": checklist_for(application)}
-    if application.state == ApplicationState.ELIGIBILITY_REVIEW:
-        context["accept_form"] = EligibilityAcceptForm(initial=version)
-        context["reject_form"] = EligibilityRejectForm(initial=version)
-        if selectors.one_to_one_or_none(application, "supplement_request") is None:
-            context["supplement_form"] = SupplementRequestForm(
-                initial={**version, "working_days": services.SUPPLEMENT_DEFAULT_WORKING_DAYS},
-                checklist=context["checklist"],
-            )
-    return context
 
 
 def _agency_application(request, pk):
-    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    """The application if the agency may decide on it now; 404 otherwise."""
+    application = selectors.applications_at_agency(request.user).filter(pk=pk).first()
     if application is None or not permissions.can_review_eligibility(request.user, application):
         raise Http404
     return application
@@ -125,7 +100,9 @@ def supplement_request(request: HttpRequest, pk: int) -> HttpResponse:
     return form_decide(
         request,
         application=application,
-        form=SupplementRequestForm(request.POST, checklist=checklist_for(application)),
+        form=SupplementRequestForm(
+            request.POST, checklist=selectors.eligibility_checklist(application)
+        ),
         action=lambda data: services.supplement_request(
             application=application,
             actor=request.user,
@@ -137,14 +114,11 @@ def supplement_request(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def supplement(request: HttpRequest, pk: int) -> HttpResponse:
-    """The request's items; the applicant answers here before the deadline."""
-    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
-    supplement_request = (
-        SupplementRequest.objects.filter(application=application).first() if application else None
-    )
+def supplement(request: HttpRequest, application) -> HttpResponse:
+    """The request's items; the applicant answers here before the deadline. Routed by
+    ``portal.urls``, which finds the application for whoever may open it (rule 10)."""
+    pk = application.pk
+    supplement_request = SupplementRequest.objects.filter(application=application).first()
     if supplement_request is None:
         raise Http404
     items = list(supplement_request.items.all())
@@ -171,9 +145,7 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Your supplement was submitted to the agency."))
                 return redirect("applications:detail", pk=pk)
-    from applications.views import _slots_for
-
-    upload_form = MaterialUploadForm(allowed_slots=_slots_for(application))
+    upload_form = MaterialUploadForm(allowed_slots=selectors.material_slots(application))
     return render(
         request,
         "applications/supplement.html",

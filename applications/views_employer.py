@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import permissions, selectors, services
-from applications.enums import ApplicationState
+from applications.enums import EMPLOYER_QUEUE_STATES, ApplicationState
 from applications.errors import ApplicationError
-from applications.feedback import form_decide
 from applications.forms import (
     DeclineForm,
     ObjectionDecisionForm,
@@ -21,15 +20,12 @@ from applications.forms import (
     RecommendForm,
 )
 from applications.models import InternalObjection
+from applications.objection_pages import objection_decision_answer, objection_evidence_download
 from applications.uploads import UploadRefused
+from titles.feedback import form_decide
 from titles.page_cache import cached_by_snapshot
 
-QUEUE_STATES = [
-    ApplicationState.EMPLOYER_REVIEW,
-    ApplicationState.RETURNED,
-    ApplicationState.INTERNAL_NOTICE,
-    ApplicationState.NOTICE_PASSED,
-]
+QUEUE_STATES = EMPLOYER_QUEUE_STATES
 
 
 @cached_by_snapshot
@@ -55,7 +51,8 @@ def employer_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _reviewable(request, pk):
-    application = selectors.applications_visible_to(request.user).filter(pk=pk).first()
+    """The application if the user reviews it for its organization now; 404 otherwise."""
+    application = selectors.applications_reviewed_by(request.user).filter(pk=pk).first()
     if application is None or not permissions.can_review(request.user, application):
         raise Http404
     return application
@@ -171,28 +168,29 @@ def internal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _internal_objection(request, pk: int, objection_pk: int) -> InternalObjection:
+    application = _reviewable(request, pk)
+    return get_object_or_404(
+        InternalObjection.objects.filter(notice__application=application).select_related("notice"),
+        pk=objection_pk,
+    )
+
+
 @login_required
 @require_POST
 def internal_objection_decide(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
-    application = _reviewable(request, pk)
-    objection = get_object_or_404(
-        InternalObjection.objects.filter(notice__application=application), pk=objection_pk
+    return objection_decision_answer(
+        request,
+        objection=_internal_objection(request, pk, objection_pk),
+        decide=services.internal_objection_decide,
+        back=redirect("applications:internal_notice", pk=pk),
     )
-    form = ObjectionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision and give the reason."))
-    else:
-        try:
-            services.internal_objection_decide(
-                objection=objection,
-                actor=request.user,
-                uphold=form.cleaned_data["decision"] == "uphold",
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("The objection was decided."))
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    return redirect("applications:internal_notice", pk=pk)
+
+
+@login_required
+def internal_objection_evidence(request: HttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+    """The evidence an objector sent, for the reviewer who decides the objection."""
+    return objection_evidence_download(_internal_objection(request, pk, objection_pk))
 
 
 @login_required

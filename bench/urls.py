@@ -17,5 +17,5 @@ def bare(request):
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench_bare"),
-    path("", include("titles.urls")),
+    path("", include("portal.urls")),
 ]

@@ -7,27 +7,12 @@ class BureauConfig(AppConfig):
     verbose_name = _("Bureau review and public notices")
 
     def ready(self):
-        from applications.selectors import visibility_register
-        from applications.views import detail_section_register
-        from bureau import (
+        from bureau import (  # noqa: PLC0415 — app ready: registered once the models are loaded
             notifications,  # noqa: F401 - registers the notification kinds
             services,  # noqa: F401 - registers the public_notices sweeper
         )
-        from bureau.selectors import applications_visible_to_bureau
-        from bureau.views import dashboard_context, detail_section_context
-        from titles.audit import audit_action_label_register
-        from titles.enums import Role
-        from titles.people import dashboard_panel_register
+        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
 
-        visibility_register(applications_visible_to_bureau)
-        detail_section_register(
-            template="bureau/_detail_section.html",
-            context=detail_section_context,
-            select_related=("public_notice_entry__notice",),
-        )
-        dashboard_panel_register(
-            Role.BUREAU_STAFF, template="bureau/_dashboard_panel.html", context=dashboard_context
-        )
         for action, label in {
             "application.publish_notice": _("Published in the public notice"),
             "application.issue_without_notice": _("Issued without a public notice"),

@@ -2,13 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.errors import ChangedMeanwhile
+from applications.forms import ObjectionDecisionForm as ObjectionDecisionForm  # one, for both
+from applications.forms import ObjectionForm
 from bureau import selectors, services
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the page showed, so a stale page is refused, not applied."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+from titles.forms import VersionedForm
 
 
 class PublishForm(forms.Form):
@@ -67,7 +64,11 @@ class SpecialIssuanceForm(VersionedForm):
     )
 
 
-class PublicObjectionForm(forms.Form):
+class PublicObjectionForm(ObjectionForm):
+    """The objection form of both notices, with a contact: anyone may object to a public one."""
+
+    field_order = ["real_name", "contact", "statement", "evidence"]
+
     real_name = forms.CharField(label=_("Your real name"), max_length=services.REAL_NAME_MAX)
     contact = forms.CharField(
         label=_("Phone or email"),
@@ -77,13 +78,3 @@ class PublicObjectionForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement"), widget=forms.Textarea, max_length=services.STATEMENT_MAX
     )
-    evidence = forms.FileField(label=_("Evidence (optional; PDF, JPEG or PNG)"), required=False)
-
-
-class ObjectionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("dismiss", _("Dismiss the objection")), ("uphold", _("Uphold the objection"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=5000)

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import ObjectionStatus
-from titles.choices import ChoiceLabels
+from applications.models import Objection
 
 
 class PublicNotice(models.Model):
@@ -56,7 +55,7 @@ def _objection_upload_to(instance, filename: str) -> str:
     return f"public_objections/{instance.entry_id}/{filename}"
 
 
-class PublicObjection(ChoiceLabels, models.Model):
+class PublicObjection(Objection):
     """An objection from anyone during a public notice, under a real name with a contact."""
 
     entry = models.ForeignKey(
@@ -65,23 +64,13 @@ class PublicObjection(ChoiceLabels, models.Model):
     reference = models.CharField(_("reference number"), max_length=20, unique=True)
     real_name = models.CharField(_("real name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100)
-    statement = models.TextField(_("statement"))
     evidence = models.FileField(
         _("evidence"), upload_to=_objection_upload_to, max_length=200, blank=True
     )
-    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     # A keyed hash of the client's address: enough to limit objections per address and hour,
     # without keeping the address itself in this table.
     client_hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(_("raised at"), db_index=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
-    )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("public objection")
@@ -90,6 +79,14 @@ class PublicObjection(ChoiceLabels, models.Model):
         indexes = [models.Index(fields=["client_hash", "created_at"])]
 
     def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def application_id(self) -> int:
+        return self.entry.application_id
+
+    @property
+    def audit_reference(self) -> str:
         return self.reference
 
 

@@ -1,16 +1,14 @@
 """Small named predicates for the bureau's decisions (role and state together)."""
 
 from applications.enums import ApplicationState
-from titles.enums import Role
-from titles.people import has_role
+from titles.permissions import is_bureau_staff
 
-
-def is_bureau_staff(user) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and has_role(user, Role.BUREAU_STAFF)
-    )
+__all__ = [
+    "can_confirm_special_issuance",
+    "can_decide",
+    "can_decide_objection",
+    "is_bureau_staff",
+]
 
 
 def can_decide(user, application) -> bool:

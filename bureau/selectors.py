@@ -6,9 +6,8 @@ from datetime import datetime
 from django.core.paginator import Page
 from django.db.models import Prefetch, QuerySet
 
-from applications.enums import ApplicationState, Category, TitleLevel
-from applications.models import Application, ObjectionStatus
-from applications.selectors import QueuePaginator
+from applications.enums import ApplicationState, Category, ObjectionStatus, TitleLevel
+from applications.models import Application
 from bureau.models import (
     PublicNotice,
     PublicNoticeEntry,
@@ -17,6 +16,8 @@ from bureau.models import (
     SpecialIssuanceStatus,
 )
 from bureau.permissions import is_bureau_staff
+from committee.selectors import committee_decision, committee_decisions
+from titles.pagination import QueuePaginator
 
 S = ApplicationState
 # Bureau staff open every application that has left the committee stage (DOMAIN.md rule 10).
@@ -31,7 +32,8 @@ BUREAU_VISIBLE_STATES = [
 
 
 def applications_visible_to_bureau(user) -> QuerySet[Application] | None:
-    """The visibility branch registered with ``applications.selectors.visibility_register``."""
+    """Rule 10 for bureau staff: every application from the bureau's review on (``None`` for
+    anyone else); part of ``portal.selectors.applications_visible_to``."""
     if not is_bureau_staff(user):
         return None
     return Application.objects.filter(state__in=BUREAU_VISIBLE_STATES)
@@ -42,8 +44,6 @@ def applications_visible_to_bureau(user) -> QuerySet[Application] | None:
 
 def committee_decision_of(application: Application) -> dict | None:
     """The committee's result on the application (its ballot's totals and the minutes)."""
-    from committee.selectors import committee_decision
-
     return committee_decision(application=application)
 
 
@@ -95,8 +95,6 @@ QUEUE_ROW_FIELDS = (
 
 def bureau_queue_rows(applications) -> list[QueueRow]:
     """The queue's rows with the committee's result of each (one query for all of them)."""
-    from committee.selectors import committee_decisions
-
     applications = list(applications)
     decisions = committee_decisions(applications=applications)
     return [

@@ -1,8 +1,8 @@
 """Writes for the bureau's stage: post-assessment decisions, the public notice, objections.
 
-Every change of an application's state runs through ``applications.services.
+Every change of an application's state runs inside ``applications.services.
 application_transition`` (lock, version check, permission, transition, audit); the bureau's own
-rows are written in the same transaction (``before_save``) and notices go to the outbox.
+rows are written in its block, in the same transaction, and notices go to the outbox.
 """
 
 import re
@@ -15,14 +15,22 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import ApplicationState
+from applications.enums import ApplicationState, ObjectionStatus
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
-from applications.models import Application, ObjectionStatus
-from applications.services import application_transition, tell
+from applications.models import Application
+from applications.services import (
+    NoticeObjections,
+    anyone,
+    application_locked,
+    application_transition,
+    decision_reason,
+    objection_decide,
+    objection_evidence_attach,
+    tell,
+)
 from applications.services.materials import document_check, files_removed_on_failure
 from bureau import permissions
 from bureau.models import (
@@ -32,10 +40,11 @@ from bureau.models import (
     SpecialIssuance,
     SpecialIssuanceStatus,
 )
-from titles import workdays
+from titles import rate_limits, workdays
 from titles.audit import audit_record, current_ip
-from titles.calendar import deadline_close, deadline_rule_register, deadline_track
+from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
+from titles.people import users_with_role
 from titles.sweep import sweeper
 
 S = ApplicationState
@@ -45,7 +54,7 @@ NOTICE_DEADLINE_RULE = "public_notice"
 # Objections stored per client address in a rolling hour (see docs/decisions.md).
 OBJECTIONS_PER_HOUR = getattr(settings, "BUREAU_OBJECTIONS_PER_HOUR", 5)
 OBJECTION_LOCK_KEY = 727_010  # with the address hash: serialises one address's objections
-REAL_NAME_MAX, CONTACT_MAX, STATEMENT_MAX, REASON_MAX = 100, 100, 5000, 5000
+REAL_NAME_MAX, CONTACT_MAX, STATEMENT_MAX = 100, 100, 5000
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -53,20 +62,7 @@ deadline_rule_register(NOTICE_DEADLINE_RULE, label=_("end of the public notice")
 
 
 def _bureau_staff():
-    from titles.people import users_with_role
-
     return users_with_role(Role.BUREAU_STAFF)
-
-
-def _reason(reason: str, message) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleViolation(message)
-    if len(reason) > REASON_MAX:
-        raise RuleViolation(
-            _("The reason is longer than %(limit)s characters.") % {"limit": REASON_MAX}
-        )
-    return reason
 
 
 def _cancel_pending_issuances(application: Application, now: datetime) -> None:
@@ -147,8 +143,14 @@ def public_notice_publish(
         )
         by_pk = {application.pk: application for application in applications}
         for application in locked:
-
-            def publish(app: Application) -> None:
+            with application_transition(
+                application=by_pk.get(application.pk, application),
+                actor=actor,
+                name="publish_notice",
+                allowed=permissions.can_decide,
+                reason=title,
+                expected_version=versions.get(application.pk),
+            ) as app:
                 PublicNoticeEntry.objects.create(notice=notice, application=app)
                 _cancel_pending_issuances(app, published)
                 tell(
@@ -157,16 +159,6 @@ def public_notice_publish(
                     "public_notice_published",
                     end=timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
                 )
-
-            application_transition(
-                application=by_pk.get(application.pk, application),
-                actor=actor,
-                name="publish_notice",
-                allowed=permissions.can_decide,
-                reason=title,
-                expected_version=versions.get(application.pk),
-                before_save=publish,
-            )
         audit_record(
             actor=actor,
             action="public_notice.publish",
@@ -212,24 +204,20 @@ def public_notices_sweep(now: datetime) -> list[str]:
             )
             if entry.passed_at or entry.objections.filter(status=ObjectionStatus.OPEN).exists():
                 continue
-
-            def mark(app: Application, entry=entry) -> None:
-                entry.passed_at = now
-                entry.save(update_fields=["passed_at"])
-                tell([app.applicant], app, "public_notice_passed")
-
             try:
-                application = application_transition(
+                with application_transition(
                     application=entry.application,
                     actor=None,
                     name="pass_public_notice",
-                    allowed=lambda actor, app: True,
-                    before_save=mark,
-                )
+                    allowed=anyone,
+                ) as locked:
+                    entry.passed_at = now
+                    entry.save(update_fields=["passed_at"])
+                    tell([locked.applicant], locked, "public_notice_passed")
             except ChangedMeanwhile:
                 continue
             _notice_close_if_done(entry.notice)
-            changes.append(f"application {application.reference}: public_notice -> certifying")
+            changes.append(f"application {locked.reference}: public_notice -> certifying")
     return changes
 
 
@@ -238,16 +226,14 @@ def public_notices_sweep(now: datetime) -> list[str]:
 
 def client_hash(client_ip: str | None) -> str:
     """A keyed hash of the client's address (not reversible without the secret key)."""
-    return salted_hmac(
-        "bureau.public_objection.client", client_ip or "unknown", algorithm="sha256"
-    ).hexdigest()
+    return rate_limits.client_hash(client_ip, purpose="bureau.public_objection.client")
 
 
 def _rate_limited(hashed: str, now: datetime) -> bool:
     recent = PublicObjection.objects.filter(
         client_hash=hashed, created_at__gt=now - timedelta(hours=1)
-    ).count()
-    return recent >= OBJECTIONS_PER_HOUR
+    )
+    return rate_limits.limit_reached(recent, limit=OBJECTIONS_PER_HOUR)
 
 
 def _contact_valid(contact: str) -> bool:
@@ -330,11 +316,7 @@ def public_objection_raise(
             client_hash=hashed,
             created_at=now,
         )
-        if checked is not None:
-            evidence.seek(0)
-            objection.evidence.save(checked.storage_name, evidence, save=False)
-            stored.append(objection.evidence)
-            objection.evidence_name = checked.display_name
+        objection_evidence_attach(objection, evidence=evidence, checked=checked, stored=stored)
         objection.save()
         # The objector's address is kept only as the keyed hash above, not in the audit trail.
         address = current_ip.set(None)
@@ -356,49 +338,39 @@ def public_objection_raise(
     return objection
 
 
+def _public_objection_upheld(*, application: Application, objection, actor, reason: str):
+    """An upheld objection: the application is not approved (rule 13: with its reason)."""
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="uphold_public_objection",
+        allowed=permissions.can_decide_objection,
+        reason=reason,
+    ) as locked:
+        tell([locked.applicant], locked, "public_objection_upheld", reason=reason)
+    _notice_close_if_done(objection.entry.notice)
+
+
+PUBLIC_NOTICE_OBJECTIONS = NoticeObjections(
+    audit_prefix="public_notice",
+    may_decide=lambda actor, application: permissions.is_bureau_staff(actor),
+    decidable=permissions.can_decide_objection,  # while the applicant is on the notice
+    uphold=_public_objection_upheld,
+)
+
+
 def public_objection_decide(
     *, objection: PublicObjection, actor, uphold: bool, reason: str
 ) -> PublicObjection:
-    """Uphold (the application is not approved) or dismiss an open objection, with a reason."""
-    reason = _reason(reason, _("Give the reason for the decision."))
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=objection.entry.application_id)
-        locked = PublicObjection.objects.select_for_update().get(pk=objection.pk)
-        if not permissions.is_bureau_staff(actor):
-            raise NotAllowed
-        if locked.status != ObjectionStatus.OPEN or not permissions.can_decide_objection(
-            actor, application
-        ):
-            raise ChangedMeanwhile
-        locked.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
-        locked.decision_reason = reason
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="public_notice.objection_upheld"
-            if uphold
-            else "public_notice.objection_dismissed",
-            obj=application,
-            reason=reason,
-            data={"objection": locked.reference},
-        )
-        if uphold:
-
-            def record(app: Application) -> None:
-                tell([app.applicant], app, "public_objection_upheld", reason=reason)
-
-            application_transition(
-                application=application,
-                actor=actor,
-                name="uphold_public_objection",
-                allowed=permissions.can_decide_objection,
-                reason=reason,
-                before_save=record,
-            )
-            _notice_close_if_done(objection.entry.notice)
-    return locked
+    """Uphold (the application is not approved) or dismiss an open objection, with a reason
+    (``objection_decide``)."""
+    return objection_decide(
+        objection=objection,
+        actor=actor,
+        uphold=uphold,
+        reason=reason,
+        notice=PUBLIC_NOTICE_OBJECTIONS,
+    )
 
 
 # --- the other two decisions: reject, or issue without a notice (four eyes) ------------------
@@ -408,21 +380,20 @@ def application_bureau_reject(
     *, application: Application, actor, reason: str, expected_version: int | None = None
 ) -> Application:
     """The bureau does not approve the application after its review (final), with a reason."""
-    reason = _reason(reason, _("Give the reason for not approving the application."))
-
-    def record(app: Application) -> None:
-        _cancel_pending_issuances(app, timezone.now())
-        tell([app.applicant], app, "bureau_rejected", reason=reason)
-
-    return application_transition(
+    reason = decision_reason(
+        reason, missing=_("Give the reason for not approving the application.")
+    )
+    with application_transition(
         application=application,
         actor=actor,
         name="bureau_reject",
         allowed=permissions.can_decide,
         reason=reason,
         expected_version=expected_version,
-        before_save=record,
-    )
+    ) as locked:
+        _cancel_pending_issuances(locked, timezone.now())
+        tell([locked.applicant], locked, "bureau_rejected", reason=reason)
+    return locked
 
 
 def special_issuance_propose(
@@ -433,17 +404,15 @@ def special_issuance_propose(
     Nothing changes state yet: a second, different bureau staff member must confirm. Audited;
     the other bureau staff are told.
     """
-    reason = _reason(
-        reason, _("Give the special circumstances that make a public notice inappropriate.")
+    reason = decision_reason(
+        reason, missing=_("Give the special circumstances that make a public notice inappropriate.")
     )
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise ChangedMeanwhile
-        if not permissions.can_decide(actor, locked):
-            if locked.state != application.state and permissions.can_decide(actor, application):
-                raise ChangedMeanwhile
-            raise NotAllowed
+    with application_locked(
+        application=application,
+        actor=actor,
+        allowed=permissions.can_decide,
+        expected_version=expected_version,
+    ) as locked:
         if SpecialIssuance.objects.filter(
             application=locked, status=SpecialIssuanceStatus.PENDING
         ).exists():
@@ -488,22 +457,19 @@ def special_issuance_confirm(*, issuance: SpecialIssuance, actor) -> Application
             )
         if locked.status != SpecialIssuanceStatus.PENDING:
             raise ChangedMeanwhile
-
-        def confirm(app: Application) -> None:
-            locked.status = SpecialIssuanceStatus.CONFIRMED
-            locked.confirmed_by = actor
-            locked.closed_at = timezone.now()
-            locked.save()
-            tell([app.applicant], app, "issued_without_notice")
-
-        return application_transition(
+        with application_transition(
             application=application,
             actor=actor,
             name="issue_without_notice",
             allowed=permissions.can_decide,
             reason=locked.reason,
-            before_save=confirm,
-        )
+        ) as confirmed:
+            locked.status = SpecialIssuanceStatus.CONFIRMED
+            locked.confirmed_by = actor
+            locked.closed_at = timezone.now()
+            locked.save()
+            tell([confirmed.applicant], confirmed, "issued_without_notice")
+    return confirmed
 
 
 def special_issuance_cancel(*, issuance: SpecialIssuance, actor) -> SpecialIssuance:

@@ -1,3 +1,7 @@
+"""The bureau's pages. Its two decisions on one application (``reject``,
+``special_issuance_propose``) are routed by ``portal.urls`` in this namespace: only the portal
+knows who may open an application (rule 10)."""
+
 from django.urls import path
 
 from bureau import views
@@ -10,12 +14,6 @@ urlpatterns = [
     path("notices/objection-received/", views.objection_received, name="objection_received"),
     path("bureau/", views.queue, name="queue"),
     path("bureau/publish/", views.notice_publish, name="notice_publish"),
-    path("bureau/applications/<int:pk>/reject/", views.application_reject, name="reject"),
-    path(
-        "bureau/applications/<int:pk>/issue-without-notice/",
-        views.special_issuance_propose,
-        name="special_issuance_propose",
-    ),
     path(
         "bureau/special-issuances/<int:pk>/confirm/",
         views.special_issuance_confirm,

@@ -3,21 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications import selectors as application_selectors
-from applications.enums import ApplicationState
 from applications.errors import ApplicationError
-from applications.feedback import form_decide, form_errors_report
+from applications.objection_pages import objection_decision_answer, objection_evidence_download
 from applications.uploads import UploadRefused
 from bureau import permissions, selectors, services
 from bureau.forms import (
-    ObjectionDecisionForm,
     PublicObjectionForm,
     PublishForm,
     RejectForm,
@@ -25,6 +21,7 @@ from bureau.forms import (
 )
 from bureau.models import PublicObjection, SpecialIssuance
 from titles.db import joins_as_written
+from titles.feedback import form_decide, form_errors_report
 from titles.middleware import client_ip
 from titles.page_cache import cached_by_snapshot
 
@@ -148,18 +145,12 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
     return redirect("bureau:queue")
 
 
-def _decidable(request: HttpRequest, pk: int):
+# The two decisions on one application are routed by ``portal.urls``, which finds the application
+# for whoever may open it (rule 10) and hands it over (POST only).
+
+
+def application_reject(request: HttpRequest, application) -> HttpResponse:
     _staff_only(request)
-    application = application_selectors.applications_visible_to(request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
-
-
-@login_required
-@require_POST
-def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _decidable(request, pk)
     return form_decide(
         request,
         application=application,
@@ -174,10 +165,8 @@ def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def special_issuance_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _decidable(request, pk)
+def special_issuance_propose(request: HttpRequest, application) -> HttpResponse:
+    _staff_only(request)
     return form_decide(
         request,
         application=application,
@@ -230,83 +219,14 @@ def _objection(request: HttpRequest, pk: int) -> PublicObjection:
 @require_POST
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _objection(request, pk)
-    form = ObjectionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision and give the reason."))
-    else:
-        try:
-            services.public_objection_decide(
-                objection=objection,
-                actor=request.user,
-                uphold=form.cleaned_data["decision"] == "uphold",
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("The objection was decided."))
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    return redirect("applications:detail", pk=objection.entry.application_id)
+    return objection_decision_answer(
+        request,
+        objection=objection,
+        decide=services.public_objection_decide,
+        back=redirect("applications:detail", pk=objection.entry.application_id),
+    )
 
 
 @login_required
 def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    objection = _objection(request, pk)
-    if not objection.evidence:
-        raise Http404
-    try:
-        stream = objection.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(stream, as_attachment=True, filename=objection.evidence_name)
-
-
-# --- the application page and the dashboard -------------------------------------------------
-
-
-def detail_section_context(request: HttpRequest, application) -> dict | None:
-    """The bureau's section of the application page: decisions for staff, the notice for the
-    applicant; None for anyone else."""
-    user = request.user
-    staff = permissions.is_bureau_staff(user)
-    if not staff and application.applicant_id != user.pk:
-        return None
-    # The entry and its notice come with the application (``select_related`` in bureau/apps.py).
-    entry = application_selectors.one_to_one_or_none(application, "public_notice_entry")
-    if entry is not None:
-        prefetch_related_objects([entry], selectors.OBJECTIONS_IN_ORDER)
-    if not staff:
-        return {"staff": False, "entry": entry} if entry else None
-    version = {"version": application.version}
-    can_decide = permissions.can_decide(user, application)
-    pending = (
-        SpecialIssuance.objects.filter(application=application, status="pending")
-        .select_related("proposed_by")
-        .first()
-        if application.state == ApplicationState.BUREAU_REVIEW  # proposed only in bureau review
-        else None
-    )
-    return {
-        "staff": True,
-        "application": application,
-        "committee": selectors.committee_decision_of(application),
-        "entry": entry,
-        "can_decide": can_decide,
-        "can_decide_objection": permissions.can_decide_objection(user, application),
-        "reject_form": RejectForm(initial=version) if can_decide else None,
-        "issuance_form": SpecialIssuanceForm(initial=version)
-        if can_decide and not pending
-        else None,
-        "pending": pending,
-        "can_confirm": pending is not None
-        and can_decide
-        and permissions.can_confirm_special_issuance(user, pending),
-        "decision_form": ObjectionDecisionForm(),
-        "on_notice": application.state == ApplicationState.PUBLIC_NOTICE,
-    }
-
-
-def dashboard_context(user) -> dict:
-    return {
-        "awaiting": selectors.bureau_queue().count(),
-        "issuances": selectors.special_issuances_pending().exclude(proposed_by=user).count(),
-        "objections": selectors.public_objections_open().count(),
-    }
+    return objection_evidence_download(_objection(request, pk))

@@ -7,19 +7,12 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from applications.views import detail_section_register
-        from certificates import (
+        from certificates import (  # noqa: PLC0415 — app ready: registered once models are loaded
             notifications,  # noqa: F401 - registers the notification kinds
             services,  # noqa: F401 - registers the certificates sweeper
         )
-        from certificates.views import detail_section_context
-        from titles.audit import audit_action_label_register
+        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
 
-        detail_section_register(
-            template="certificates/_detail_section.html",
-            context=detail_section_context,
-            select_related=("certificate",),
-        )
         for action, label in {
             "application.certify": _("Certificate issued"),
             "application.revoke": _("Certificate revoked"),

@@ -255,7 +255,7 @@ def pades_material() -> PadesMaterial:
 
 @lru_cache(maxsize=4)
 def _pades_signer_for(material: PadesMaterial):
-    from pyhanko.sign import signers
+    from pyhanko.sign import signers  # noqa: PLC0415 — slow import
 
     return signers.SimpleSigner.load(
         str(material.key_path),
@@ -272,7 +272,7 @@ def pades_signer():
 
 @lru_cache(maxsize=4)
 def _trust_roots_for(material: PadesMaterial) -> tuple:
-    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.keys import load_cert_from_pemder  # noqa: PLC0415 — slow import
 
     return tuple(load_cert_from_pemder(str(path)) for path in material.trust_root_paths)
 

@@ -10,7 +10,9 @@ from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from pypdf import PdfReader
 
+from certificates.keys import pades_signer, trust_roots
 from titles.pdf import html_to_pdf, local_url_fetcher
 
 DATA_ATTACHMENT_NAME = "certificate.json"
@@ -19,8 +21,8 @@ SIGNATURE_FIELD = "BureauSignature"
 
 def qr_svg(url: str, *, size_mm: float = 27) -> SafeString:
     """The QR code of ``url`` as inline SVG (one path of dark modules, quiet zone included)."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
+    import qrcode  # noqa: PLC0415 — slow import
+    from qrcode.constants import ERROR_CORRECT_M  # noqa: PLC0415 — slow import
 
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
     code.add_data(url)
@@ -103,7 +105,7 @@ def certificate_html(*, data: dict, verify_url: str) -> str:
 def certificate_pdf_render(*, data: dict, verify_url: str, signed_data: bytes) -> bytes:
     """One A4 page, PDF/A-3u, CJK fonts subset; ``signed_data`` is embedded as
     ``certificate.json`` (relationship Data) so an uploaded PDF carries its own data."""
-    from weasyprint import Attachment
+    from weasyprint import Attachment  # noqa: PLC0415 — slow import
 
     html = certificate_html(data=data, verify_url=verify_url)
     attachment = Attachment(
@@ -118,10 +120,8 @@ def certificate_pdf_render(*, data: dict, verify_url: str, signed_data: bytes) -
 
 def pdf_pades_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
     """Add the bureau's PAdES signature (an incremental update, so PDF/A stays intact)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
-    from certificates.keys import pades_signer
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: PLC0415 — slow import
+    from pyhanko.sign import fields, signers  # noqa: PLC0415 — slow import
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
@@ -138,12 +138,10 @@ def pdf_pades_sign(pdf: bytes, *, reason: str, location: str) -> bytes:
 def pdf_signature_intact(pdf: bytes) -> bool:
     """True when the PDF's one PAdES signature is intact, chains to a trusted root and covers
     the whole file (nothing was appended after signing)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    from certificates.keys import trust_roots
+    from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: PLC0415 — slow import
+    from pyhanko.sign.validation import validate_pdf_signature  # noqa: PLC0415 — slow import
+    from pyhanko.sign.validation.status import SignatureCoverageLevel  # noqa: PLC0415 — slow import
+    from pyhanko_certvalidator import ValidationContext  # noqa: PLC0415 — slow import
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -164,7 +162,6 @@ def pdf_signature_intact(pdf: bytes) -> bool:
 
 def pdf_embedded_data(pdf: bytes) -> bytes | None:
     """The ``certificate.json`` attachment of the PDF, or None."""
-    from pypdf import PdfReader
 
     try:
         attachments = PdfReader(io.BytesIO(pdf)).attachments

@@ -1,7 +1,7 @@
 """Who may download, revoke and issue certificates."""
 
 from applications.enums import ApplicationState
-from bureau.permissions import is_bureau_staff
+from titles.permissions import is_bureau_staff
 
 
 def can_download(user, certificate) -> bool:

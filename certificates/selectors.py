@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from applications.enums import ApplicationState
 from bureau.models import PublicNotice
 from certificates.models import Certificate, Verification
+from certificates.permissions import can_download
 
 S = ApplicationState
 # Applicants of a notice who have passed it (their certificate is due or issued).
@@ -19,8 +20,6 @@ def certificate_of(application) -> Certificate | None:
 
 def certificate_visible(*, pk: int, user) -> Certificate | None:
     """The certificate if ``user`` may download it (the holder, bureau staff), else None."""
-    from certificates.permissions import can_download
-
     certificate = (
         Certificate.objects.select_related("application").filter(pk=pk).first()
         if getattr(user, "is_authenticated", False)

@@ -9,6 +9,7 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -16,11 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState, Category, TitleLevel
-from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
+from applications.errors import ChangedMeanwhile, NotAllowed
 from applications.models import Application
-from applications.services import application_transition, tell
+from applications.services import application_transition, decision_reason, tell
 from certificates import keys, pdf, permissions
 from certificates.models import Certificate, CertificateCounter, IssuanceRequest
+from committee import selectors as committee_selectors
 from titles.audit import audit_record
 from titles.sweep import sweeper
 
@@ -29,7 +31,6 @@ BUREAU_NAME = "北京市人力资源和社会保障局"
 NUMBER_PREFIX = "BJGZ"
 # A queued issuance that has not produced a certificate after this long is queued again.
 REQUEUE_AFTER = timedelta(minutes=30)
-REASON_MAX = 5000
 SIGNED_FIELDS = (
     "number",
     "holder",
@@ -121,12 +122,9 @@ def certificate_display(certificate: Certificate) -> dict[str, str]:
 
 
 def _committee_decision(application: Application) -> dict | None:
-    """``committee.selectors.committee_decision``, or None while that stage is missing."""
-    try:
-        from committee import selectors as committee_selectors
-
-        lookup = committee_selectors.committee_decision
-    except (ImportError, AttributeError):
+    """``committee.selectors.committee_decision``, or None when the committee gives none."""
+    lookup = getattr(committee_selectors, "committee_decision", None)
+    if lookup is None:
         return None
     try:
         return lookup(application=application)
@@ -234,32 +232,33 @@ def certificate_issue(*, application_id: int) -> Certificate | None:
         certificate.pdf = document
         certificate.pdf_sha256 = hashlib.sha256(document).hexdigest()
         certificate.save()
-
-        def told(app: Application) -> None:
-            tell(
-                [app.applicant],
-                app,
-                "certificate_issued",
-                number=certificate.number,
-            )
-
-        application_transition(
+        with application_transition(
             application=application,
             actor=None,
             name="certify",
             allowed=lambda actor, app: app.state == S.CERTIFYING,
             reason=certificate.number,
-            before_save=told,
-        )
+        ) as certified:
+            tell([certified.applicant], certified, "certificate_issued", number=certificate.number)
     return certificate
+
+
+@shared_task(name="certificates.tasks.task_issue_certificate")
+def task_issue_certificate(*, application_id: int) -> str | None:
+    """Issue the application's certificate (see :func:`certificate_issue`).
+
+    Safe to run twice: the second run finds the certificate and returns its number. Defined
+    beside the service it runs, so that queueing it needs no import back from
+    ``certificates.tasks`` (where Celery finds it).
+    """
+    certificate = certificate_issue(application_id=application_id)
+    return certificate.number if certificate else None
 
 
 # --- starting issuance: the sweep and the batch for a notice ----------------------------------
 
 
 def _queue_issue(application_id: int) -> None:
-    from certificates.tasks import task_issue_certificate
-
     task_issue_certificate.delay(application_id=application_id)
 
 
@@ -325,32 +324,23 @@ def certificate_revoke(
 ) -> Certificate:
     """Bureau staff revoke a certificate with a reason: the application goes to ``revoked``
     (audited), the certificate records when, by whom and why, and the holder is told."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleViolation(_("Give the reason for revoking the certificate."))
-    if len(reason) > REASON_MAX:
-        raise RuleViolation(
-            _("The reason is longer than %(limit)s characters.") % {"limit": REASON_MAX}
-        )
-    revoked_at = timezone.now()
-
-    def record(app: Application) -> None:
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.revoked_at is not None:
-            raise ChangedMeanwhile
-        locked.revoked_at = revoked_at
-        locked.revoke_reason = reason
-        locked.revoked_by = actor
-        locked.save(update_fields=["revoked_at", "revoke_reason", "revoked_by"])
-        tell([app.applicant], app, "certificate_revoked", number=locked.number, reason=reason)
-
-    application_transition(
+    reason = decision_reason(reason, missing=_("Give the reason for revoking the certificate."))
+    with application_transition(
         application=certificate.application,
         actor=actor,
         name="revoke",
         allowed=permissions.can_revoke,
         reason=reason,
         expected_version=expected_version,
-        before_save=record,
-    )
-    return Certificate.objects.get(pk=certificate.pk)
+    ) as revoked:
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise ChangedMeanwhile
+        locked.revoked_at = timezone.now()
+        locked.revoke_reason = reason
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoke_reason", "revoked_by"])
+        tell(
+            [revoked.applicant], revoked, "certificate_revoked", number=locked.number, reason=reason
+        )
+    return locked

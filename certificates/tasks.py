@@ -1,13 +1,6 @@
-from celery import shared_task
+"""The certificates' Celery tasks, where Celery finds them: ``task_issue_certificate`` is defined
+beside the service it runs (``certificates.services``), which queues it."""
 
-from certificates.services import certificate_issue
+from certificates.services import task_issue_certificate
 
-
-@shared_task(name="certificates.tasks.task_issue_certificate")
-def task_issue_certificate(*, application_id: int) -> str | None:
-    """Issue the application's certificate (see :func:`certificates.services.certificate_issue`).
-
-    Safe to run twice: the second run finds the certificate and returns its number.
-    """
-    certificate = certificate_issue(application_id=application_id)
-    return certificate.number if certificate else None
+__all__ = ["task_issue_certificate"]

@@ -12,12 +12,13 @@ from functools import cache
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from certificates import keys, pdf
 from certificates.enums import VerificationMethod, VerificationResult
 from certificates.models import Certificate, Verification
 from certificates.services import certificate_data, certificate_signature_valid, data_canonical
+from titles import rate_limits
+from titles.people import organizations_of_member
 
 R = VerificationResult
 VERIFICATIONS_PER_MINUTE = getattr(settings, "CERTIFICATES_VERIFICATIONS_PER_MINUTE", 20)
@@ -142,16 +143,12 @@ def certificate_check_pdf(*, document: bytes) -> Outcome:
 
 
 def client_hash(client_ip: str | None) -> str:
-    return salted_hmac(
-        "certificates.verification.client", client_ip or "unknown", algorithm="sha256"
-    ).hexdigest()
+    return rate_limits.client_hash(client_ip, purpose="certificates.verification.client")
 
 
 def _organizations_of(user) -> str:
     if not getattr(user, "is_authenticated", False):
         return ""
-    from titles.people import organizations_of_member
-
     return "; ".join(sorted(str(organization) for organization in organizations_of_member(user)))
 
 
@@ -171,11 +168,8 @@ def certificate_verify(
     now = timezone.now()
     since = now - timedelta(minutes=1)
     if method == VerificationMethod.UPLOAD:
-        # Counted only up to the limit: the rows beyond it change nothing.
-        recent = Verification.objects.filter(client_hash=hashed, verified_at__gt=since)[
-            :VERIFICATIONS_PER_MINUTE
-        ].count()
-        if recent >= VERIFICATIONS_PER_MINUTE:
+        recent = Verification.objects.filter(client_hash=hashed, verified_at__gt=since)
+        if rate_limits.limit_reached(recent, limit=VERIFICATIONS_PER_MINUTE):
             raise RateLimited
         outcome = certificate_check_pdf(document=document or b"")
     else:

@@ -12,15 +12,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from applications.enums import ApplicationState
 from applications.errors import ApplicationError
-from applications.feedback import form_errors_report
-from applications.selectors import one_to_one_or_none
 from bureau.models import PublicNotice
 from certificates import keys, permissions, selectors, services
 from certificates.enums import VerificationMethod, VerificationResult
 from certificates.forms import RevokeForm, VerifyNumberForm, VerifyUploadForm
 from certificates.verification import RateLimited, certificate_verify
+from titles.feedback import form_errors_report
 from titles.middleware import client_ip
 from titles.page_cache import keep, kept, request_key
 
@@ -194,39 +192,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-VERIFICATIONS_SHOWN = 20
-
-
-def detail_section_context(request: HttpRequest, application) -> dict | None:
-    """The certificate section of the application page: download and verifications for the
-    holder and bureau staff, revocation for bureau staff; None for anyone else."""
-    user = request.user
-    staff = permissions.can_issue(user)
-    if application.applicant_id != user.pk and not staff:
-        return None
-    certificate = one_to_one_or_none(application, "certificate")  # loaded with the application
-    if certificate is None and application.state != ApplicationState.CERTIFYING:
-        return None
-    # The latest ones only: a certificate may be verified thousands of times (one more row
-    # read tells whether there are more).
-    verifications = (
-        list(selectors.verifications_of(certificate)[: VERIFICATIONS_SHOWN + 1])
-        if certificate
-        else []
-    )
-    return {
-        "application": application,
-        "certificate": certificate,
-        "verifications": verifications[:VERIFICATIONS_SHOWN],
-        "more_verifications": len(verifications) > VERIFICATIONS_SHOWN,
-        "verifications_shown": VERIFICATIONS_SHOWN,
-        "staff": staff,
-        "revoke_form": RevokeForm(initial={"version": application.version})
-        if certificate and permissions.can_revoke(user, application)
-        else None,
-    }
 
 
 # --- bureau staff -----------------------------------------------------------------------------

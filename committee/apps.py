@@ -7,25 +7,9 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee")
 
     def ready(self):
-        from applications.selectors import visibility_register
-        from applications.views import detail_section_register
-        from committee import notifications  # noqa: F401 - registers the notification kinds
-        from committee.selectors import applications_on_agenda_of
-        from committee.views import committee_dashboard_context, committee_section_context
-        from titles.audit import audit_action_label_register
-        from titles.enums import Role
-        from titles.people import dashboard_panel_register
+        from committee import notifications  # noqa: F401, PLC0415 — app ready: its notice kinds
+        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
 
-        visibility_register(applications_on_agenda_of)
-        detail_section_register(
-            template="committee/_detail_section.html", context=committee_section_context
-        )
-        for role in (Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIRMAN):
-            dashboard_panel_register(
-                role,
-                template="committee/_dashboard_panel.html",
-                context=committee_dashboard_context,
-            )
         for action, label in {
             "committee.meeting_create": _("Committee meeting scheduled"),
             "committee.agenda_add": _("Put on the committee's agenda"),

@@ -4,8 +4,8 @@ from django.template.loader import render_to_string
 
 from committee import selectors
 from committee.models import Meeting
-from committee.services import RULE_TEXT
 from titles.pdf import html_to_pdf
+from titles.voting import RULE_TEXT
 
 
 def minutes_context(*, meeting: Meeting) -> dict:

@@ -26,6 +26,21 @@ def can_sign_minutes(user, meeting) -> bool:
     )
 
 
+def can_vote(user, item, *, present: set[int], recused: set[int]) -> bool:
+    """Rule 6: while the item's ballot and its meeting are open, a member present at the
+    meeting (``present``: their ids) and not recused for the item (``recused``) may vote.
+
+    ``services.ballot_cast`` applies the same rule in its one SQL statement (``_CAST_SQL``);
+    ``tests/committee/test_voting.py`` keeps the two equal for every combination.
+    """
+    return (
+        item.status == BallotStatus.OPEN
+        and item.meeting.status == MeetingStatus.OPEN
+        and user.pk in present
+        and user.pk not in recused
+    )
+
+
 def tallies_visible(item) -> bool:
     """Rule 7: the counts are shown only once the chairman has closed the item's ballot."""
     return item.status == BallotStatus.CLOSED

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from applications.enums import COMMITTEE_REACHED_STATES, ApplicationState
 from applications.models import Application
 from committee.enums import BallotStatus, MeetingStatus
 from committee.models import AgendaItem, Attendance, Committee, Meeting, Participation, Recusal
@@ -36,7 +37,8 @@ def items_visible_to(user) -> QuerySet[AgendaItem]:
 
 
 def applications_on_agenda_of(user) -> QuerySet[Application] | None:
-    """Visibility branch (rule 10): committee members see their meetings' agenda items."""
+    """Rule 10 for committee members: their meetings' agenda items (``None`` for anyone
+    signed out); part of ``portal.selectors.applications_visible_to``."""
     if not getattr(user, "is_authenticated", False):
         return None
     # No query here: the branch becomes an EXISTS inside the visibility query.
@@ -75,8 +77,6 @@ def open_item(meeting) -> AgendaItem | None:
 
 def applications_for_agenda() -> QuerySet[Application]:
     """Applications in committee review not yet on the agenda of a meeting still to be closed."""
-    from applications.enums import ApplicationState
-
     return (
         Application.objects.filter(state=ApplicationState.COMMITTEE_REVIEW)
         .exclude(agenda_items__meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.OPEN])
@@ -97,23 +97,17 @@ def decided_item(application) -> AgendaItem | None:
 
 def committee_decision(*, application) -> dict | None:
     """The committee's vote on the application once its ballot is closed, else ``None``."""
-    memo = application.__dict__.get("_committee_items")
-    if memo is not None:  # read with the items by ``application_committee_items``
-        return memo[2]
     item = decided_item(application)
     return _decision(item) if item is not None else None
 
 
 def application_committee_items(application, user) -> tuple[list[AgendaItem], dict | None]:
     """For the application page, in one query: the application's agenda items in the user's
-    committees, and the committee's decision (its latest closed ballot, whoever asks).
-
-    Remembered on ``application`` for this user, so the bureau's section reads the decision
-    without a second query.
+    committees, and the committee's decision (its latest closed ballot, whoever asks). No query
+    before the panel review is done: no agenda item can exist then.
     """
-    memo = application.__dict__.get("_committee_items")
-    if memo is not None and memo[0] == user.pk:
-        return memo[1], memo[2]
+    if application.state not in COMMITTEE_REACHED_STATES:
+        return [], None
     items = list(
         AgendaItem.objects.filter(application=application)
         .select_related("meeting__committee__chairman")
@@ -127,9 +121,7 @@ def application_committee_items(application, user) -> tuple[list[AgendaItem], di
     closed = [item for item in items if item.status == BallotStatus.CLOSED]
     decided = max(closed, key=lambda item: item.closed_at) if closed else None
     decision = _decision(decided) if decided is not None else None
-    visible = [item for item in items if item.in_users_committee]
-    application._committee_items = (user.pk, visible, decision)
-    return visible, decision
+    return [item for item in items if item.in_users_committee], decision
 
 
 def committee_decisions(*, applications) -> dict[int, dict]:

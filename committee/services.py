@@ -1,6 +1,6 @@
 """Writes for the committee (stage 3b): meetings, the roll, recusals and the secret ballot.
 
-Rule 6: approved exactly when ``3 * consent > 2 * present`` (``review.voting.is_approved``), with
+Rule 6: approved exactly when ``3 * consent > 2 * present`` (``titles.voting.is_approved``), with
 present counted per item (present at the meeting minus those recused for the item).
 Rule 7: a cast writes a :class:`Participation` (who) and an :class:`EncryptedBallot` (a sealed
 choice) in one transaction; the private key lives only in memory at close, which writes only the
@@ -28,6 +28,7 @@ from committee.errors import (
     NotChairman,
     RuleViolation,
 )
+from committee.minutes import minutes_pdf_render
 from committee.models import (
     AgendaItem,
     Attendance,
@@ -38,10 +39,9 @@ from committee.models import (
     Recusal,
 )
 from review.conflicts import conflicts_among
-from review.voting import is_approved
 from titles.audit import audit_record
-
-RULE_TEXT = _("approved when consent votes are more than two-thirds of the members present")
+from titles.voting import RULE_TEXT as RULE_TEXT  # kept importable here; it lives with the rule
+from titles.voting import is_approved
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
@@ -388,7 +388,7 @@ def ballot_close(*, item: AgendaItem, actor) -> AgendaItem:
 def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
     """Move the item's application by its ballot's result and tell the applicant."""
     kind = "committee_approved" if item.approved else "committee_not_approved"
-    application_transition(
+    with application_transition(
         application=item.application,
         actor=actor,
         name="committee_approve" if item.approved else "committee_not_approve",
@@ -400,8 +400,8 @@ def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
             f"committee ballot: {item.consent} for, {item.oppose} against, "
             f"{item.abstain} abstentions; {item.present} present, {item.recused} recused"
         ),
-        before_save=lambda locked: tell([locked.applicant], locked, kind),
-    )
+    ) as locked:
+        tell([locked.applicant], locked, kind)
 
 
 def meeting_close(*, meeting: Meeting, actor) -> Meeting:
@@ -435,8 +435,6 @@ def meeting_close(*, meeting: Meeting, actor) -> Meeting:
 
 def minutes_sign(*, meeting: Meeting, actor) -> Meeting:
     """The chairman signs the minutes off: the PDF is rendered once and kept, frozen."""
-    from committee.minutes import minutes_pdf_render
-
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _chairman_only(actor, meeting)

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from applications.enums import COMMITTEE_REACHED_STATES
 from applications.errors import ApplicationError
-from applications.feedback import form_errors_report
 from applications.selectors import active_recommenders
 from committee import permissions, selectors, services
 from committee.enums import BallotStatus, MeetingStatus
@@ -18,7 +16,9 @@ from committee.forms import AgendaAddForm, MeetingForm, RecusalForm, RollForm, V
 from committee.minutes import minutes_context, minutes_pdf_render
 from review.conflicts import conflicts_of
 from review.selectors import panel_summary
+from titles.feedback import form_errors_report
 from titles.page_cache import cached_by_snapshot
+from titles.voting import RULE_TEXT
 
 
 def _meeting(request, pk) -> "services.Meeting":
@@ -44,25 +44,6 @@ def _run(request, action, success, back):
     else:
         messages.success(request, success)
     return back
-
-
-def committee_dashboard_context(user) -> dict:
-    meetings = list(
-        selectors.meetings_visible_to(user)
-        .exclude(status=MeetingStatus.CLOSED)
-        .order_by("starts_at", "pk")[:5]
-    )
-    return {"meetings": meetings}
-
-
-def committee_section_context(request, application) -> dict | None:
-    """On the application page: the committee's decision, for those who may see this stage."""
-    if application.state not in COMMITTEE_REACHED_STATES:
-        return None  # no agenda item before the panel review is done: no query
-    items, decision = selectors.application_committee_items(application, request.user)
-    if not items:
-        return None
-    return {"items": items, "decision": decision}
 
 
 @login_required
@@ -225,12 +206,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recusals = list(item.recusals.select_related("member"))
     recused = {recusal.member_id for recusal in recusals}
     me = request.user
-    may_vote = (
-        item.status == BallotStatus.OPEN
-        and meeting.status == MeetingStatus.OPEN
-        and me.pk in present
-        and me.pk not in recused
-    )
+    may_vote = permissions.can_vote(me, item, present=present, recused=recused)
     voted = selectors.has_voted(me, item) if item.status == BallotStatus.OPEN else False
     can_run = permissions.can_run(me, meeting)
     pending = item.status == BallotStatus.PENDING and meeting.status != MeetingStatus.CLOSED
@@ -255,7 +231,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_declare": pending and me.pk not in recused,
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),
-            "rule": services.RULE_TEXT,
+            "rule": RULE_TEXT,
         },
     )
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from review.models import Panel
+from titles.enums import Role
+from titles.people import users_with_role
 
 
 @admin.register(Panel)
@@ -12,8 +14,5 @@ class PanelAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "members":
-            from titles.enums import Role
-            from titles.people import users_with_role
-
             kwargs["queryset"] = users_with_role(Role.PANEL_EXPERT)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

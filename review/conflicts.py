@@ -9,14 +9,14 @@ each stage beside its own assignment or agenda item.
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from applications.enums import RecommenderStatus
+from applications.models import Recommender
+from titles.models import RoleAssignment
+
 
 def conflicts_among(users, application) -> dict[int, list[Promise]]:
     """For each of ``users``, the reasons why they may not assess ``application`` (in three
     queries, whatever the number of users); an empty list when there are none."""
-    from applications.enums import RecommenderStatus
-    from applications.models import Recommender
-    from titles.models import RoleAssignment
-
     users = list(users)
     organizations = {application.employer_id, application.recommending_body_id} - {None}
     members = set(

@@ -108,7 +108,16 @@ class Assignment(ChoiceLabels, models.Model):
                 name="assignment_active_once",
             )
         ]
-        indexes = [models.Index(fields=["expert", "status"])]
+        indexes = [
+            models.Index(fields=["expert", "status"]),
+            # The expert's queue in order (``review.selectors.ExpertQueue``): their standing
+            # assignments by due date, a page read from the index.
+            models.Index(
+                fields=["expert", "due_at", "id"],
+                condition=models.Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                name="assignment_expert_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.expert}"

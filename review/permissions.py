@@ -1,21 +1,9 @@
 """May this user act on the panel stage of this application?"""
 
 from applications.enums import ApplicationState
-from titles.enums import Role
-from titles.people import has_role
+from titles.permissions import is_panel_expert, is_panel_staff
 
-
-def _in_group(user, *roles: str) -> bool:
-    return has_role(user, *roles)
-
-
-def is_panel_staff(user) -> bool:
-    """Agency and bureau staff assign experts and replace them."""
-    return _in_group(user, Role.AGENCY_STAFF, Role.BUREAU_STAFF)
-
-
-def is_panel_expert(user) -> bool:
-    return _in_group(user, Role.PANEL_EXPERT)
+__all__ = ["can_assign", "can_work_on", "is_panel_expert", "is_panel_staff"]
 
 
 def can_assign(user, application) -> bool:

@@ -8,6 +8,7 @@ from applications.enums import COMMITTEE_REACHED_STATES, ApplicationState
 from applications.models import Application
 from review.enums import ACTIVE_ASSIGNMENT_STATUSES, Dimension, Recommendation
 from review.models import Assignment, Opinion
+from review.permissions import is_panel_staff
 
 PERMISSION_CODENAME = "assess_application"
 
@@ -46,8 +47,6 @@ def applications_assessed_by(user) -> QuerySet[Application] | None:
 
 def applications_in_panel_for_staff(user) -> QuerySet[Application] | None:
     """Agency and bureau staff open the applications in the panel and committee stages."""
-    from review.permissions import is_panel_staff
-
     if not is_panel_staff(user):
         return None
     return Application.objects.filter(
@@ -116,7 +115,7 @@ class ExpertQueue:
     each part by due date; sliced like a queryset, for a ``Paginator``.
 
     One ordered list over two parts, so that a page costs an index scan of its own rows
-    (``review_assignment_expert_due_active``) rather than sorting every assignment the expert
+    (``assignment_expert_due_idx``) rather than sorting every assignment the expert
     ever had (they stay standing after the panel completes, so the list only grows). A page that
     starts past the last one to write counts them (one more query), to know where the
     submitted part starts.

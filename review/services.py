@@ -20,7 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application
-from applications.services import application_transition, tell
+from applications.services import anyone, application_transition, tell
 from review import permissions
 from review.conflicts import conflicts_of
 from review.enums import (
@@ -35,7 +35,7 @@ from review.enums import (
 )
 from review.models import Assignment, Opinion, Panel
 from titles.audit import audit_record
-from titles.calendar import deadline_close, deadline_rule_register, deadline_track
+from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
 from titles.people import users_with_role
 from titles.sweep import sweeper
@@ -363,18 +363,15 @@ def _complete_if_done(application: Application, *, actor) -> bool:
     if total < experts_required(application) or submitted != total:
         return False
 
-    def told(locked: Application) -> None:
-        tell([locked.applicant], locked, "panel_completed_applicant")
-        tell(_staff(), locked, "panel_completed", experts=total)
-
-    application_transition(
+    with application_transition(
         application=application,
         actor=actor,
         name="complete_panel_review",
-        allowed=lambda user, app: True,
+        allowed=anyone,
         reason=f"all {total} assigned experts have submitted their opinions",
-        before_save=told,
-    )
+    ) as locked:
+        tell([locked.applicant], locked, "panel_completed_applicant")
+        tell(_staff(), locked, "panel_completed", experts=total)
     return True
 
 

@@ -1,3 +1,7 @@
+"""The panel's pages. Its two pages about one application's experts (``assignments``,
+``assignment_replace``) are routed by ``portal.urls`` in this namespace: only the portal knows
+who may open an application (rule 10)."""
+
 from django.urls import path
 
 from review import views
@@ -6,12 +10,6 @@ app_name = "review"
 
 urlpatterns = [
     path("panel/", views.panel_queue, name="panel_queue"),
-    path("applications/<int:pk>/panel/", views.assignments, name="assignments"),
-    path(
-        "applications/<int:pk>/panel/<int:assignment_pk>/replace/",
-        views.assignment_replace,
-        name="assignment_replace",
-    ),
     path("review/", views.expert_queue, name="expert_queue"),
     path("review/<int:pk>/", views.opinion, name="opinion"),
     path("review/<int:pk>/confirm/", views.opinion_confirm, name="opinion_confirm"),

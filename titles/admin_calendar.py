@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q
 from django.utils import translation
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from titles.calendar import (
@@ -282,8 +283,6 @@ class CalendarDayAdmin(_ReadOnlyAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj) -> str:
-        from django.utils.dates import WEEKDAYS
-
         return str(WEEKDAYS[obj.date.weekday()])
 
 

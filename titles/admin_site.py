@@ -9,6 +9,8 @@ only for a session verified by a TOTP device.
 from django.contrib.admin import AdminSite
 from django_otp.admin import OTPAdminSite
 
+from titles.audit import audit_record
+
 
 class TwoFactorAdminSite(OTPAdminSite):
     """django-otp's admin site under the usual name ``admin`` (so ``admin:`` URLs keep working).
@@ -27,10 +29,10 @@ class TwoFactorAdminSite(OTPAdminSite):
 def device_admin_install(site) -> None:
     """Replace django-otp's device admin with one that audits every change (lost phones are
     reset here: deleting the device sends the person to enrolment at their next sign-in)."""
-    from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from titles.audit import audit_record
+    from django_otp.plugins.otp_totp.admin import (  # noqa: PLC0415 — app ready: it registers itself
+        TOTPDeviceAdmin,
+    )
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 — app ready
 
     class AuditedTOTPDeviceAdmin(TOTPDeviceAdmin):
         def save_model(self, request, obj, form, change):

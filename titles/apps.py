@@ -7,7 +7,8 @@ class TitlesConfig(AppConfig):
     verbose_name = _("Senior titles")
 
     def ready(self):
-        from titles import (
-            calendar,  # noqa: F401 - the calendar sweeper, kinds and audit labels
+        from titles import (  # noqa: PLC0415 — app ready: registered once the models are loaded
+            calendar,  # noqa: F401 - the calendar's audit labels
+            deadlines,  # noqa: F401 - the deadlines' sweeper, notice kind and audit label
             notifications,  # noqa: F401 - registers the outbox sweeper and kinds
         )

@@ -8,6 +8,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from titles.enums import Role
+from titles.models import Notification
+from titles.people import role_names_seed
 
 
 class AccountBackend(ModelBackend):
@@ -16,9 +18,6 @@ class AccountBackend(ModelBackend):
     the header), and each was a query of its own."""
 
     def get_user(self, user_id):
-        from titles.models import Notification
-        from titles.people import role_names_seed
-
         roles = Group.objects.filter(user=OuterRef("pk"), name__in=Role.values).values("name")
         unread = (
             Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)

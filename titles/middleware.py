@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from titles.audit import current_ip
+from titles.people import request_role_cache
 
 
 class RequestContextMiddleware:
@@ -11,8 +12,6 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from titles.people import request_role_cache
-
         token = current_ip.set(client_ip(request))
         roles = request_role_cache.set({})  # each person's roles read once in this request
         try:

@@ -4,7 +4,7 @@ Each stage registers the kinds of notice it sends with :func:`notification_kind_
 its ``AppConfig.ready``) and calls :func:`notify` (a user) or :func:`email_to_address` (someone
 without an account, such as an invited recommender) inside the transaction of the change that
 causes the notice. Both only write rows: the email is queued with ``transaction.on_commit``, so a
-change that rolls back tells nobody. :func:`titles.tasks.task_send_email` sends it (locked, once),
+change that rolls back tells nobody. :func:`task_send_email` sends it (locked, once),
 retrying with backoff; the ``outbox`` sweeper queues again what a broker outage left behind.
 
 Templates are ``gettext_lazy`` strings with ``%(name)s`` or ``{name}`` placeholders filled from the
@@ -13,12 +13,12 @@ notice is rendered each time it is shown, in the viewer's language.
 """
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -26,12 +26,17 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titles.models import Notification, OutboxEmail, OutboxStatus
+from titles.notification_kinds import (
+    NotificationKind,
+    is_safe_relative_url,
+    notification_kind,
+    notification_kind_register,
+    render_template,
+)
 from titles.sweep import sweeper
 
 logger = logging.getLogger(__name__)
@@ -43,96 +48,8 @@ OUTBOX_SWEEP_BATCH = 500
 SUBJECT_MAX_LENGTH = 255
 
 
-# --- the registry of kinds ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NotificationKind:
-    kind: str
-    subject: str | Promise
-    body: str | Promise
-    text: str | Promise | None = None  # the in-app line; the subject when not given
-
-
-_KINDS: dict[str, NotificationKind] = {}
-
-
-def notification_kind_register(
-    kind: str,
-    *,
-    subject: str | Promise,
-    body: str | Promise,
-    text: str | Promise | None = None,
-) -> NotificationKind:
-    """Register (or replace) a kind of notice: its email subject and body and its in-app line.
-
-    Each is a ``gettext_lazy`` template with ``%(name)s`` or ``{name}`` placeholders that the
-    context passed to :func:`notify` fills. Registering the same kind again replaces it.
-    """
-    if not kind or len(kind) > 80:
-        raise ValueError(f"A notification kind needs a name of 1 to 80 characters, not {kind!r}.")
-    spec = NotificationKind(kind=kind, subject=subject, body=body, text=text)
-    _KINDS[kind] = spec
-    return spec
-
-
-def notification_kind(kind: str) -> NotificationKind:
-    try:
-        return _KINDS[kind]
-    except KeyError:
-        raise ValueError(f"Unknown notification kind {kind!r}: register it first.") from None
-
-
-def registered_notification_kinds() -> list[str]:
-    return sorted(_KINDS)
-
-
-class _Lenient(dict):
-    """A context that shows a missing placeholder as nothing (old notices, changed templates)."""
-
-    def __missing__(self, key):
-        return ""
-
-
-_PERCENT_PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
-
-
-def render_template(template: str | Promise, context: Mapping, *, strict: bool = True) -> str:
-    """Fill ``template`` (translated into the active language) from ``context``.
-
-    ``strict`` raises ``ValueError`` for a missing placeholder; otherwise it renders as empty.
-    """
-    text = str(template)
-    values = dict(context) if strict else _Lenient(context)
-    try:
-        if _PERCENT_PLACEHOLDER.search(text):
-            return text % values
-        return text.format_map(values)
-    except (KeyError, IndexError) as exc:
-        raise ValueError(f"The template {text!r} needs {exc} in its context.") from exc
-
-
 def _language(code: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def is_safe_relative_url(url: str) -> bool:
-    """True for a same-site path such as ``/applications/3/`` (no scheme, no host)."""
-    return (
-        bool(url)
-        and url.startswith("/")
-        and not url.startswith("//")
-        and "\\" not in url
-        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
-    )
-
-
-def notification_text(notification: Notification) -> str:
-    """The in-app line of ``notification`` in the active (the viewer's) language."""
-    spec = _KINDS.get(notification.kind)
-    if spec is None:
-        return _("Notification")
-    return render_template(spec.text or spec.subject, notification.context or {}, strict=False)
 
 
 # --- writing: the services -------------------------------------------------------------------
@@ -158,8 +75,6 @@ def _render_email(
 
 
 def _queue_send(email_id: int) -> None:
-    from titles.tasks import task_send_email
-
     task_send_email.delay(email_id=email_id)
 
 
@@ -363,6 +278,21 @@ def outbox_email_send(*, email_id: int) -> OutboxSendResult:
         email.sent_at = timezone.now()
         email.save(update_fields=["attempts", "status", "sent_at"])
         return OutboxSendResult(OutboxSendOutcome.SENT)
+
+
+@shared_task(bind=True, name="titles.tasks.task_send_email", max_retries=OUTBOX_MAX_ATTEMPTS)
+def task_send_email(self, *, email_id: int) -> str:
+    """Send one outbox email (see :func:`outbox_email_send`).
+
+    Safe to run twice: a row already sent, or being sent by another worker, is skipped. A failed
+    attempt is retried with backoff until the service marks the email failed. Defined beside
+    the service it runs, so that queueing it needs no import back from ``titles.tasks`` (where
+    Celery finds it).
+    """
+    result = outbox_email_send(email_id=email_id)
+    if result.outcome == OutboxSendOutcome.RETRY:
+        raise self.retry(countdown=result.retry_in)
+    return result.outcome.value
 
 
 @sweeper("outbox")

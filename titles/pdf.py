@@ -18,7 +18,7 @@ class PdfResourceRefused(ValueError):
 def local_url_fetcher():
     """A WeasyPrint URL fetcher that serves ``data:`` URLs only (WeasyPrint imported here: it
     is heavy, and the web process loads it only when it renders)."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 — slow import
 
     class LocalOnlyURLFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -33,6 +33,6 @@ def local_url_fetcher():
 
 def html_to_pdf(html: str, **options) -> bytes:
     """Render ``html`` (from our own templates) to PDF bytes; ``options`` go to ``write_pdf``."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — slow import
 
     return HTML(string=html, base_url=None, url_fetcher=local_url_fetcher()).write_pdf(**options)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "committee",
     "bureau",
     "certificates",
+    "portal",  # the top floor: composes the stages (its URLs are the site's)
 ]
 
 MIDDLEWARE = [
@@ -100,7 +101,7 @@ MIDDLEWARE = [
 # How long a kept page may lag the clock (deadlines passing, a notice ending); 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
 
-ROOT_URLCONF = "titles.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "titles.wsgi.application"
 ASGI_APPLICATION = "titles.asgi.application"
 

@@ -396,7 +396,7 @@ def enrolment_key_for(session) -> str:
 def password_reset_record(*, user) -> None:
     """After a password is set through the emailed link: audit ``auth.password_reset`` and lift
     any sign-in lockout of the account (whoever reads its mailbox may sign in again)."""
-    from axes.utils import reset as axes_reset
+    from axes.utils import reset as axes_reset  # noqa: PLC0415 — app ready: axes loads models
 
     audit_record(actor=user, action="auth.password_reset", obj=user)
     axes_reset(username=user.get_username())

@@ -1,3 +1,7 @@
+"""The foundation's own pages: home, sign-in and two-factor, notifications, health, the admin.
+
+The site's root URL configuration is ``portal.urls``, which includes these and every stage's."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -6,7 +10,6 @@ from titles import views, views_auth, views_notifications, views_signup
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views_auth.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -45,10 +48,5 @@ urlpatterns = [
     ),
     path("accounts/signup/", views_signup.signup, name="signup"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("applications.urls")),
-    path("", include("review.urls")),
-    path("", include("committee.urls")),
-    path("", include("bureau.urls")),
-    path("", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]

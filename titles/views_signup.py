@@ -1,14 +1,14 @@
 from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from titles.enums import Role
 from titles.models import User
-from titles.people import role_grant
+from titles.people import person_sign_up
 
 
 class SignUpForm(UserCreationForm):
@@ -33,10 +33,18 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.preferred_language = (request.LANGUAGE_CODE or "zh-hans")[:10]
-        user.save()
-        role_grant(user=user, role=Role.APPLICANT, actor=user)
-        login(request, user, backend="titles.backends.AccountBackend")
-        return redirect("dashboard")
+        data = form.cleaned_data
+        try:
+            user = person_sign_up(
+                username=data["username"],
+                real_name=data["real_name"],
+                email=data["email"],
+                password=data["password1"],
+                language=request.LANGUAGE_CODE or "zh-hans",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="titles.backends.AccountBackend")
+            return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form})

@@ -1,12 +1,21 @@
 """Writes to applications: every change goes through one of these services.
 
-Each transition service runs :func:`applications.services.base._transition`, which locks the row,
-checks the expected version (optimistic locking against a stale page), checks the permission, runs
-the pure ``@transition`` method, bumps the version, saves, writes the audit event, and leaves side
-effects to ``transaction.on_commit`` (through the notifications outbox).
+Each transition service runs its change inside ``with application_transition(...) as locked:``
+(``applications.services.base``), which locks the row, checks the expected version (optimistic
+locking against a stale page), checks the permission, runs the pure ``@transition`` method; the
+block writes the service's own rows; then the version is bumped, the row saved and the transition
+audited. Side effects wait for ``transaction.on_commit`` (through the notifications outbox).
 """
 
-from applications.services.base import application_transition, tell
+from applications.services.base import (
+    agency_staff,
+    anyone,
+    application_locked,
+    application_transition,
+    decision_reason,
+    reviewers_of,
+    tell,
+)
 from applications.services.drafts import application_create, application_update
 from applications.services.eligibility import (
     SUPPLEMENT_DEFAULT_WORKING_DAYS,
@@ -26,6 +35,11 @@ from applications.services.employer import (
     internal_objection_raise,
 )
 from applications.services.materials import material_delete, material_upload
+from applications.services.objections import (
+    NoticeObjections,
+    objection_decide,
+    objection_evidence_attach,
+)
 from applications.services.recommenders import (
     RECOMMENDER_TOKEN_SALT,
     recommender_from_token,
@@ -48,8 +62,12 @@ __all__ = [
     "MIN_NOTICE_WORKING_DAYS",
     "RECOMMENDER_TOKEN_SALT",
     "SUPPLEMENT_DEFAULT_WORKING_DAYS",
+    "NoticeObjections",
+    "agency_staff",
+    "anyone",
     "application_create",
     "application_decline",
+    "application_locked",
     "application_recommend",
     "application_resubmit",
     "application_return",
@@ -57,6 +75,7 @@ __all__ = [
     "application_transition",
     "application_update",
     "application_withdraw",
+    "decision_reason",
     "eligibility_accept",
     "eligibility_reject",
     "internal_notice_open",
@@ -66,6 +85,8 @@ __all__ = [
     "internal_objection_raise",
     "material_delete",
     "material_upload",
+    "objection_decide",
+    "objection_evidence_attach",
     "recommender_from_token",
     "recommender_invite",
     "recommender_remind",
@@ -74,6 +95,7 @@ __all__ = [
     "recommender_send_code",
     "recommender_token",
     "recommender_verify_code",
+    "reviewers_of",
     "supplement_answer",
     "supplement_request",
     "tell",

@@ -1,33 +1,52 @@
-"""The shared step of every transition: lock, check, transition, save, audit."""
+"""The shared step of every transition: lock, check, transition, save, audit.
 
-from collections.abc import Callable
+A service reads top to bottom::
+
+    with application_transition(
+        application=application, actor=actor, name="decline", allowed=permissions.can_review
+    ) as locked:
+        locked.decline_reason = reason  # the stage's own writes, on the locked row
+        tell([locked.applicant], locked, "application_declined", reason=reason)
+    return locked
+
+Every stage changes an application's state only through :func:`application_transition`.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from applications.enums import (
-    RecommenderStatus,
-)
-from applications.errors import ChangedMeanwhile, NotAllowed
+from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application
 from titles.audit import audit_record
 from titles.enums import Role
 from titles.notifications import notify
+from titles.people import reviewers_of_organization, users_with_role
 
-# --- the shared transition step ------------------------------------------------------------
+
+def anyone(actor, application) -> bool:
+    """The permission of a step the system takes (the sweep, a finished check): always."""
+    return True
 
 
-def _transition(
+@contextmanager
+def application_locked(
     *,
     application: Application,
     actor,
-    name: str,
     allowed: Callable,
-    reason: str = "",
     expected_version: int | None = None,
-    before_save: Callable[[Application], None] | None = None,
-) -> Application:
+) -> Iterator[Application]:
+    """Inside one transaction: the application's row locked and checked, for a change that is
+    not a transition of its own (a proposal, say).
+
+    Raises ``ChangedMeanwhile`` when the page's version is stale, or when the actor was allowed
+    on the page they saw but someone acted first; ``NotAllowed`` when the actor may not do it.
+    """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -37,14 +56,37 @@ def _transition(
             if locked.state != application.state and allowed(actor, application):
                 raise ChangedMeanwhile
             raise NotAllowed
+        yield locked
+
+
+@contextmanager
+def application_transition(
+    *,
+    application: Application,
+    actor,
+    name: str,
+    allowed: Callable,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Iterator[Application]:
+    """Run the ``@transition`` method ``name`` on the locked application; the block writes the
+    stage's own rows and queues notices (``tell``) in the same transaction; then the row is
+    saved with its version bumped and the transition audited (who, from, to, why).
+
+    ``allowed(actor, application)`` is the permission predicate. Raises ``ChangedMeanwhile``
+    when the page's version is stale or another transition came first, and ``NotAllowed`` when
+    the actor may not do it; an exception in the block rolls everything back.
+    """
+    with application_locked(
+        application=application, actor=actor, allowed=allowed, expected_version=expected_version
+    ) as locked:
         method = getattr(locked, name)
         if not can_proceed(method):
             raise ChangedMeanwhile
         from_state = locked.state
         method()
         locked.version += 1
-        if before_save:
-            before_save(locked)
+        yield locked
         locked.save()
         audit_record(
             actor=actor,
@@ -54,64 +96,25 @@ def _transition(
             to_state=locked.state,
             reason=reason,
         )
-    return locked
 
 
-def application_transition(
-    *,
-    application: Application,
-    actor,
-    name: str,
-    allowed: Callable,
-    reason: str = "",
-    expected_version: int | None = None,
-    before_save: Callable[[Application], None] | None = None,
-) -> Application:
-    """The transition step for the later stages' apps (review, committee, bureau, certificates).
+REASON_MAX = 5000
 
-    ``name`` is the ``@transition`` method on :class:`Application`; ``allowed(actor, application)``
-    is the permission predicate; ``before_save(locked)`` runs inside the locked transaction after
-    the transition (write the stage's own rows there and queue notices with ``tell``). Raises
-    ``ChangedMeanwhile`` when the page's version is stale or another transition came first, and
-    ``NotAllowed`` when the actor may not do it.
-    """
-    return _transition(
-        application=application,
-        actor=actor,
-        name=name,
-        allowed=allowed,
-        reason=reason,
-        expected_version=expected_version,
-        before_save=before_save,
-    )
+
+def decision_reason(reason: str, *, missing) -> str:
+    """The reason for a decision (rule 13), trimmed; refused with the message ``missing`` when
+    empty, and when longer than ``REASON_MAX`` characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(missing)
+    if len(reason) > REASON_MAX:
+        raise RuleViolation(
+            _("The reason is longer than %(limit)s characters.") % {"limit": REASON_MAX}
+        )
+    return reason
 
 
 def tell(users, application: Application, kind: str, *, url: str = "", **context) -> None:
-    """Notify each of ``users`` about the application (the public name of ``_tell``)."""
-    _tell(users, application, kind, url=url, **context)
-
-
-_ACTIVE_STATUSES = [
-    RecommenderStatus.INVITED,
-    RecommenderStatus.VERIFIED,
-    RecommenderStatus.RESPONDED,
-]
-
-
-def _reviewers(application: Application):
-    """The employer reviewers (or the freelancer's recommending body's) of the application."""
-    from titles.people import reviewers_of_organization
-
-    return reviewers_of_organization(application.reviewing_organization_id)
-
-
-def _agency_staff():
-    from titles.people import users_with_role
-
-    return users_with_role(Role.AGENCY_STAFF)
-
-
-def _tell(users, application: Application, kind: str, *, url: str = "", **context) -> None:
     """Notify each of ``users`` about the application (link: its page, unless ``url``)."""
     for user in users:
         notify(
@@ -124,3 +127,12 @@ def _tell(users, application: Application, kind: str, *, url: str = "", **contex
             },
             url=url or reverse("applications:detail", args=[application.pk]),
         )
+
+
+def reviewers_of(application: Application):
+    """The employer reviewers (or the freelancer's recommending body's) of the application."""
+    return reviewers_of_organization(application.reviewing_organization_id)
+
+
+def agency_staff():
+    return users_with_role(Role.AGENCY_STAFF)

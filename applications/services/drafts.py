@@ -5,38 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
 from applications.enums import (
+    ACTIVE_RECOMMENDER_STATUSES,
     HEAD_KIND_FOR_CATEGORY,
-    ApplicationState,
+    OPEN_STATES,
     RecommenderKind,
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application
-from applications.services.base import _ACTIVE_STATUSES
 from titles.audit import audit_record
 
 # --- creating and editing --------------------------------------------------------------------
 
 
 def application_create(*, applicant) -> Application:
-    """Start a draft. One open application per person at a time."""
+    """Start a draft. One open application per person at a time: the two halves of
+    ``permissions.can_start_application``, which the dashboard's button asks too."""
     if not permissions.can_create_application(applicant):
         raise NotAllowed
-    open_states = [
-        ApplicationState.DRAFT,
-        ApplicationState.RETURNED,
-        ApplicationState.EMPLOYER_REVIEW,
-        ApplicationState.INTERNAL_NOTICE,
-        ApplicationState.NOTICE_PASSED,
-        ApplicationState.ELIGIBILITY_REVIEW,
-        ApplicationState.SUPPLEMENT_REQUESTED,
-        ApplicationState.PANEL_REVIEW,
-        ApplicationState.COMMITTEE_REVIEW,
-        ApplicationState.BUREAU_REVIEW,
-        ApplicationState.PUBLIC_NOTICE,
-        ApplicationState.CERTIFYING,
-    ]
     with transaction.atomic():
-        if applicant.applications.select_for_update().filter(state__in=open_states).exists():
+        own = applicant.applications.select_for_update().filter(state__in=OPEN_STATES)
+        if permissions.has_open_application(own.only("state")):
             raise RuleViolation(_("You already have an application in progress."))
         application = Application.objects.create(applicant=applicant)
         audit_record(
@@ -75,7 +63,7 @@ def application_update(
             raise NotAllowed
         if "category" in fields and fields["category"] != locked.category:
             head = locked.recommenders.filter(
-                kind=RecommenderKind.HEAD, status__in=_ACTIVE_STATUSES
+                kind=RecommenderKind.HEAD, status__in=ACTIVE_RECOMMENDER_STATUSES
             ).first()
             if head and head.head_kind != HEAD_KIND_FOR_CATEGORY.get(fields["category"]):
                 raise RuleViolation(

@@ -15,9 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from applications import permissions
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, RuleViolation
-from applications.models import Application, MaterialVersion, SupplementItem, SupplementRequest
-from applications.services.base import _agency_staff, _reviewers, _tell, _transition
-from titles.calendar import deadline_close, deadline_rule_register, deadline_track
+from applications.models import Application, SupplementItem, SupplementRequest
+from applications.selectors import eligibility_overdue
+from applications.services.base import (
+    agency_staff,
+    anyone,
+    application_transition,
+    reviewers_of,
+    tell,
+)
+from applications.services.transitions import materials_freeze
+from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.sweep import sweeper
 
 SUPPLEMENT_DEFAULT_WORKING_DAYS = 10
@@ -31,21 +39,18 @@ def eligibility_accept(
     *, application: Application, actor, note: str = "", expected_version: int | None = None
 ) -> Application:
     """The application is eligible: on to the assessment panel."""
-
-    def record(locked: Application) -> None:
-        locked.eligibility_note = note.strip()
-        deadline_close(obj=locked, field="eligibility_due_at")
-        _tell([locked.applicant], locked, "eligibility_accepted")
-
-    return _transition(
+    with application_transition(
         application=application,
         actor=actor,
         name="accept_eligible",
         allowed=permissions.can_review_eligibility,
         reason=note.strip(),
         expected_version=expected_version,
-        before_save=record,
-    )
+    ) as locked:
+        locked.eligibility_note = note.strip()
+        deadline_close(obj=locked, field="eligibility_due_at")
+        tell([locked.applicant], locked, "eligibility_accepted")
+    return locked
 
 
 def eligibility_reject(
@@ -55,23 +60,20 @@ def eligibility_reject(
     reason = reason.strip()
     if not reason:
         raise RuleViolation(_("Give the reasons why the application is ineligible."))
-
-    def record(locked: Application) -> None:
-        locked.ineligible_reason = reason
-        deadline_close(obj=locked, field="eligibility_due_at")
-        _tell(
-            [locked.applicant, *_reviewers(locked)], locked, "eligibility_rejected", reason=reason
-        )
-
-    return _transition(
+    with application_transition(
         application=application,
         actor=actor,
         name="reject_ineligible",
         allowed=permissions.can_review_eligibility,
         reason=reason,
         expected_version=expected_version,
-        before_save=record,
-    )
+    ) as locked:
+        locked.ineligible_reason = reason
+        deadline_close(obj=locked, field="eligibility_due_at")
+        tell(
+            [locked.applicant, *reviewers_of(locked)], locked, "eligibility_rejected", reason=reason
+        )
+    return locked
 
 
 def supplement_request(
@@ -93,9 +95,13 @@ def supplement_request(
     if not 1 <= working_days <= 60:
         raise RuleViolation(_("The deadline is between 1 and 60 working days."))
     now = timezone.now()
-    made: list[SupplementRequest] = []
-
-    def send(locked: Application) -> None:
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="request_supplement",
+        allowed=permissions.can_review_eligibility,
+        expected_version=expected_version,
+    ) as locked:
         if SupplementRequest.objects.filter(application=locked).exists():
             raise RuleViolation(_("A supplement request was already sent: only one is allowed."))
         try:
@@ -113,7 +119,7 @@ def supplement_request(
             SupplementItem(request=request, checklist_item_id=checklist_id, text=text, order=index)
             for index, (checklist_id, text) in enumerate(items)
         )
-        due_at = deadline_track(
+        request.due_at = deadline_track(
             obj=request,
             field="due_at",
             start=timezone.localdate(now),
@@ -121,24 +127,13 @@ def supplement_request(
             rule=SUPPLEMENT_DEADLINE_RULE,
             provisional_field="provisional",
         )
-        request.due_at = due_at
-        made.append(request)
-        _tell(
+        tell(
             [locked.applicant],
             locked,
             "supplement_requested",
-            due=timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"),
+            due=timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"),
         )
-
-    _transition(
-        application=application,
-        actor=actor,
-        name="request_supplement",
-        allowed=permissions.can_review_eligibility,
-        expected_version=expected_version,
-        before_save=send,
-    )
-    return made[0]
+    return request
 
 
 def supplement_answer(
@@ -149,8 +144,13 @@ def supplement_answer(
     expected_version: int | None = None,
 ) -> Application:
     """The applicant answers before the deadline: notes per item; new file versions freeze."""
-
-    def answer(locked: Application) -> None:
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="submit_supplement",
+        allowed=permissions.can_answer_supplement,
+        expected_version=expected_version,
+    ) as locked:
         request = SupplementRequest.objects.select_for_update().get(application=locked)
         now = timezone.now()
         if now > request.due_at:
@@ -160,24 +160,12 @@ def supplement_answer(
             if note != item.answer_note:
                 item.answer_note = note[:5000]
                 item.save(update_fields=["answer_note"])
-        MaterialVersion.objects.filter(
-            material__application=locked, submitted_at__isnull=True
-        ).update(submitted_at=now)
+        materials_freeze(locked, now=now)
         request.answered_at = now
         request.save(update_fields=["answered_at"])
         deadline_close(obj=request, field="due_at")
-        _tell(
-            _agency_staff(), locked, "supplement_answered", applicant=locked.applicant.display_name
-        )
-
-    return _transition(
-        application=application,
-        actor=actor,
-        name="submit_supplement",
-        allowed=permissions.can_answer_supplement,
-        expected_version=expected_version,
-        before_save=answer,
-    )
+        tell(agency_staff(), locked, "supplement_answered", applicant=locked.applicant.display_name)
+    return locked
 
 
 @sweeper("supplements")
@@ -190,39 +178,35 @@ def supplements_sweep(now: datetime) -> list[str]:
         application__state=ApplicationState.SUPPLEMENT_REQUESTED,
     ).values_list("application_id", flat=True)
     for application_id in due:
-
-        def withdraw(locked: Application) -> None:
-            request = SupplementRequest.objects.select_for_update().get(application=locked)
-            request.withdrawn_at = now
-            request.save(update_fields=["withdrawn_at"])
-            deadline_close(obj=request, field="due_at")
-            deadline_close(obj=locked, field="eligibility_due_at")
-            people = [locked.applicant, *_reviewers(locked), *_agency_staff()]
-            _tell(people, locked, "supplement_deemed_withdrawn")
-
         try:
-            application = _transition(
+            with application_transition(
                 application=Application.objects.get(pk=application_id),
                 actor=None,
                 name="deem_withdrawn",
-                allowed=lambda actor, app: True,
+                allowed=anyone,
                 reason="deemed withdrawn: no answer to the supplement request by its deadline",
-                before_save=withdraw,
-            )
+            ) as locked:
+                request = SupplementRequest.objects.select_for_update().get(application=locked)
+                request.withdrawn_at = now
+                request.save(update_fields=["withdrawn_at"])
+                deadline_close(obj=request, field="due_at")
+                deadline_close(obj=locked, field="eligibility_due_at")
+                people = [locked.applicant, *reviewers_of(locked), *agency_staff()]
+                tell(people, locked, "supplement_deemed_withdrawn")
         except ChangedMeanwhile:
             continue
-        changes.append(f"application {application.reference}: supplement_requested -> withdrawn")
+        changes.append(f"application {locked.reference}: supplement_requested -> withdrawn")
     return changes
 
 
 @sweeper("eligibility_overdue")
 def eligibility_overdue_sweep(now: datetime) -> list[str]:
     """Remind the agency of applications past their review time, once a day at most."""
-    overdue = Application.objects.filter(
-        state=ApplicationState.ELIGIBILITY_REVIEW, eligibility_due_at__lt=now
-    ).exclude(eligibility_reminded_at__gt=now - REMIND_EVERY)
+    overdue = Application.objects.filter(eligibility_overdue(now)).exclude(
+        eligibility_reminded_at__gt=now - REMIND_EVERY
+    )
     changes = []
-    staff = list(_agency_staff())
+    staff = list(agency_staff())
     for application in overdue.select_related("applicant"):
         with transaction.atomic():
             updated = (
@@ -232,7 +216,7 @@ def eligibility_overdue_sweep(now: datetime) -> list[str]:
             )
             if not updated:
                 continue
-            _tell(staff, application, "eligibility_overdue")
+            tell(staff, application, "eligibility_overdue")
         changes.append(f"application {application.reference}: eligibility review overdue, reminded")
     return changes
 

@@ -14,14 +14,26 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
-from applications.enums import ApplicationState
+from applications.enums import ApplicationState, ObjectionStatus
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
-from applications.models import Application, InternalNotice, InternalObjection, ObjectionStatus
-from applications.services.base import _agency_staff, _reviewers, _tell, _transition
+from applications.models import Application, InternalNotice, InternalObjection
+from applications.services.base import (
+    agency_staff,
+    anyone,
+    application_transition,
+    reviewers_of,
+    tell,
+)
 from applications.services.materials import document_check, files_removed_on_failure
+from applications.services.objections import (
+    NoticeObjections,
+    objection_decide,
+    objection_evidence_attach,
+)
 from titles import workdays
 from titles.audit import audit_record
-from titles.calendar import deadline_close, deadline_rule_register, deadline_track
+from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
+from titles.people import is_member_of
 from titles.sweep import sweeper
 
 MIN_NOTICE_WORKING_DAYS = 5
@@ -70,20 +82,17 @@ def application_decline(
     reason = reason.strip()
     if not reason:
         raise RuleViolation(_("Give the reason for declining."))
-
-    def record(locked: Application) -> None:
-        locked.decline_reason = reason
-        _tell([locked.applicant], locked, "application_declined", reason=reason)
-
-    return _transition(
+    with application_transition(
         application=application,
         actor=actor,
         name="decline",
         allowed=permissions.can_review,
         reason=reason,
         expected_version=expected_version,
-        before_save=record,
-    )
+    ) as locked:
+        locked.decline_reason = reason
+        tell([locked.applicant], locked, "application_declined", reason=reason)
+    return locked
 
 
 def internal_notice_open(
@@ -99,9 +108,13 @@ def internal_notice_open(
         raise RuleViolation(_("The notice needs a text."))
     published = timezone.now()
     ends_at, provisional = internal_notice_period(published=published, working_days=working_days)
-    created: list[InternalNotice] = []
-
-    def publish(locked: Application) -> None:
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="open_internal_notice",
+        allowed=permissions.can_review,
+        expected_version=expected_version,
+    ) as locked:
         notice = InternalNotice.objects.create(
             application=locked,
             organization_id=locked.reviewing_organization_id,
@@ -121,31 +134,19 @@ def internal_notice_open(
             rule=NOTICE_DEADLINE_RULE,
             provisional_field="provisional",
         )
-        created.append(notice)
-        _tell(
+        tell(
             [locked.applicant],
             locked,
             "internal_notice_opened",
             end=timezone.localtime(ends_at).strftime("%Y-%m-%d"),
         )
-
-    _transition(
-        application=application,
-        actor=actor,
-        name="open_internal_notice",
-        allowed=permissions.can_review,
-        expected_version=expected_version,
-        before_save=publish,
-    )
-    return created[0]
+    return notice
 
 
 def internal_objection_raise(
     *, notice: InternalNotice, actor, real_name: str, statement: str, evidence=None
 ) -> InternalObjection:
     """A member of the organization objects while the notice runs."""
-    from titles.people import is_member_of
-
     real_name, statement = real_name.strip(), statement.strip()
     if not real_name or not statement:
         raise RuleViolation(_("An objection needs your real name and a statement."))
@@ -159,11 +160,7 @@ def internal_objection_raise(
         objection = InternalObjection(
             notice=notice, objector=actor, objector_real_name=real_name, statement=statement
         )
-        if checked is not None:
-            evidence.seek(0)
-            objection.evidence.save(checked.storage_name, evidence, save=False)
-            stored.append(objection.evidence)
-            objection.evidence_name = checked.display_name
+        objection_evidence_attach(objection, evidence=evidence, checked=checked, stored=stored)
         objection.save()
         audit_record(
             actor=actor,
@@ -171,8 +168,8 @@ def internal_objection_raise(
             obj=application,
             data={"objection": objection.pk},
         )
-        _tell(
-            _reviewers(application),
+        tell(
+            reviewers_of(application),
             application,
             "internal_objection_raised",
             url=reverse("applications:internal_notice", args=[application.pk]),
@@ -180,52 +177,40 @@ def internal_objection_raise(
     return objection
 
 
+def _internal_objection_upheld(*, application: Application, objection, actor, reason: str):
+    """An upheld objection declines the application (rule 13: with its reason)."""
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="uphold_internal_objection",
+        allowed=permissions.can_review_notice,
+        reason=reason,
+    ) as locked:
+        deadline_close(obj=objection.notice, field="ends_at")
+        locked.decline_reason = reason
+        tell([locked.applicant], locked, "application_declined", reason=reason)
+
+
+INTERNAL_NOTICE_OBJECTIONS = NoticeObjections(
+    audit_prefix="internal_notice",
+    may_decide=permissions.can_review_notice,
+    decidable=anyone,  # while it is open, whatever the notice's end
+    uphold=_internal_objection_upheld,
+)
+
+
 def internal_objection_decide(
     *, objection: InternalObjection, actor, uphold: bool, reason: str
 ) -> InternalObjection:
-    """Uphold (the application is declined) or dismiss (with a reason) an open objection."""
-    reason = reason.strip()
-    if not reason:
-        raise RuleViolation(_("Give the reason for the decision."))
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(
-            pk=objection.notice.application_id
-        )
-        locked = InternalObjection.objects.select_for_update().get(pk=objection.pk)
-        if not permissions.can_review_notice(actor, application):
-            raise NotAllowed
-        if locked.status != ObjectionStatus.OPEN:
-            raise ChangedMeanwhile
-        locked.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
-        locked.decision_reason = reason
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="internal_notice.objection_upheld"
-            if uphold
-            else "internal_notice.objection_dismissed",
-            obj=application,
-            reason=reason,
-            data={"objection": locked.pk},
-        )
-        if uphold:
-
-            def record(app: Application) -> None:
-                deadline_close(obj=objection.notice, field="ends_at")
-                app.decline_reason = reason
-                _tell([app.applicant], app, "application_declined", reason=reason)
-
-            _transition(
-                application=application,
-                actor=actor,
-                name="uphold_internal_objection",
-                allowed=permissions.can_review_notice,
-                reason=reason,
-                before_save=record,
-            )
-    return locked
+    """The reviewer upholds (the application is declined) or dismisses (with a reason) an open
+    objection (``objection_decide``)."""
+    return objection_decide(
+        objection=objection,
+        actor=actor,
+        uphold=uphold,
+        reason=reason,
+        notice=INTERNAL_NOTICE_OBJECTIONS,
+    )
 
 
 @sweeper("internal_notices")
@@ -242,24 +227,20 @@ def internal_notices_sweep(now: datetime) -> list[str]:
             notice = InternalNotice.objects.select_for_update().get(pk=notice_id)
             if notice.passed_at or notice.objections.filter(status=ObjectionStatus.OPEN).exists():
                 continue
-
-            def mark(locked: Application, notice=notice) -> None:
-                notice.passed_at = now
-                notice.save(update_fields=["passed_at"])
-                deadline_close(obj=notice, field="ends_at")
-                _tell(_reviewers(locked), locked, "internal_notice_passed")
-
             try:
-                application = _transition(
+                with application_transition(
                     application=notice.application,
                     actor=None,
                     name="pass_internal_notice",
-                    allowed=lambda actor, app: True,
-                    before_save=mark,
-                )
+                    allowed=anyone,
+                ) as locked:
+                    notice.passed_at = now
+                    notice.save(update_fields=["passed_at"])
+                    deadline_close(obj=notice, field="ends_at")
+                    tell(reviewers_of(locked), locked, "internal_notice_passed")
             except ChangedMeanwhile:
                 continue
-            changes.append(f"application {application.reference}: internal_notice -> notice_passed")
+            changes.append(f"application {locked.reference}: internal_notice -> notice_passed")
     return changes
 
 
@@ -270,8 +251,13 @@ def application_recommend(
     opinion = opinion.strip()
     if not opinion:
         raise RuleViolation(_("Write the organization's recommendation opinion."))
-
-    def record(locked: Application) -> None:
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="recommend",
+        allowed=permissions.can_review,
+        expected_version=expected_version,
+    ) as locked:
         now = timezone.now()
         locked.employer_opinion = opinion
         locked.recommended_at = now
@@ -282,17 +268,9 @@ def application_recommend(
             working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS,
             rule=ELIGIBILITY_DEADLINE_RULE,
         )
-        _tell([locked.applicant], locked, "application_recommended")
-        _tell(_agency_staff(), locked, "application_to_agency")
-
-    return _transition(
-        application=application,
-        actor=actor,
-        name="recommend",
-        allowed=permissions.can_review,
-        expected_version=expected_version,
-        before_save=record,
-    )
+        tell([locked.applicant], locked, "application_recommended")
+        tell(agency_staff(), locked, "application_to_agency")
+    return locked
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
 from applications.enums import (
+    ACTIVE_RECOMMENDER_STATUSES,
     EXPERTS_REQUIRED,
     HEAD_KIND_FOR_CATEGORY,
     ApplicationState,
@@ -24,7 +25,7 @@ from applications.enums import (
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application, Material, Recommender
-from applications.services.base import _ACTIVE_STATUSES, _tell
+from applications.services.base import tell
 from applications.services.materials import document_check, files_removed_on_failure, version_add
 from titles.audit import audit_record
 from titles.notifications import email_to_address
@@ -106,7 +107,7 @@ def recommender_invite(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if not permissions.can_edit(actor, locked):
             raise NotAllowed
-        active = locked.recommenders.filter(status__in=_ACTIVE_STATUSES)
+        active = locked.recommenders.filter(status__in=ACTIVE_RECOMMENDER_STATUSES)
         if email == (locked.applicant.email or "").strip().lower():
             raise RuleViolation(_("You cannot recommend yourself: name someone else."))
         if active.filter(email=email).exists():
@@ -312,7 +313,7 @@ def recommender_respond(
             obj=application,
             data={"recommender": locked.pk},
         )
-        _tell(
+        tell(
             [application.applicant], application, "recommendation_received", recommender=locked.name
         )
     return locked

@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from applications import permissions
 from applications.errors import RuleViolation
 from applications.models import Application, MaterialVersion
-from applications.services.base import _reviewers, _tell, _transition
+from applications.selectors import application_missing_items
+from applications.services.base import application_transition, reviewers_of, tell
 
-# --- transitions -----------------------------------------------------------------------------
 
-
-def _freeze_materials(application: Application) -> None:
+def materials_freeze(application: Application, *, now) -> None:
+    """Stamp every version not yet submitted: from now on it stays as it is (rule 9)."""
     MaterialVersion.objects.filter(
         material__application=application, submitted_at__isnull=True
-    ).update(submitted_at=timezone.now())
+    ).update(submitted_at=now)
 
 
 def application_submit(
@@ -29,59 +29,6 @@ def application_submit(
         name="submit",
         allowed=permissions.can_submit,
         notice="application_submitted",
-    )
-
-
-def _send_to_employer(
-    *, application, actor, declaration, expected_version, name, allowed, notice
-) -> Application:
-    """Submit or resubmit: complete, declared authentic, materials frozen, reviewers told."""
-    from applications.selectors import application_missing_items
-
-    if not declaration:
-        raise RuleViolation(_("Confirm the authenticity declaration to submit."))
-
-    def check_and_freeze(locked: Application) -> None:
-        missing = application_missing_items(locked)
-        if missing:
-            raise RuleViolation(
-                _("The application is not complete yet: %(missing)s")
-                % {"missing": "; ".join(str(item) for item in missing)}
-            )
-        now = timezone.now()
-        locked.authenticity_declared_at = now
-        locked.submitted_at = locked.submitted_at or now
-        _freeze_materials(locked)
-        _tell(_reviewers(locked), locked, notice)
-
-    return _transition(
-        application=application,
-        actor=actor,
-        name=name,
-        allowed=allowed,
-        expected_version=expected_version,
-        before_save=check_and_freeze,
-    )
-
-
-def application_return(
-    *, application: Application, actor, reason: str, expected_version: int | None = None
-) -> Application:
-    """The employer returns the application to the applicant with reasons, for changes."""
-    if not reason.strip():
-        raise RuleViolation(_("Give the reasons for returning the application."))
-
-    def tell_applicant(locked: Application) -> None:
-        _tell([locked.applicant], locked, "application_returned", reason=reason.strip())
-
-    return _transition(
-        application=application,
-        actor=actor,
-        name="return_to_applicant",
-        allowed=permissions.can_return,
-        reason=reason.strip(),
-        expected_version=expected_version,
-        before_save=tell_applicant,
     )
 
 
@@ -100,21 +47,64 @@ def application_resubmit(
     )
 
 
+def _send_to_employer(
+    *, application, actor, declaration, expected_version, name, allowed, notice
+) -> Application:
+    """Submit or resubmit: complete, declared authentic, materials frozen, reviewers told."""
+    if not declaration:
+        raise RuleViolation(_("Confirm the authenticity declaration to submit."))
+    with application_transition(
+        application=application,
+        actor=actor,
+        name=name,
+        allowed=allowed,
+        expected_version=expected_version,
+    ) as locked:
+        missing = application_missing_items(locked)
+        if missing:
+            raise RuleViolation(
+                _("The application is not complete yet: %(missing)s")
+                % {"missing": "; ".join(str(item) for item in missing)}
+            )
+        now = timezone.now()
+        locked.authenticity_declared_at = now
+        locked.submitted_at = locked.submitted_at or now
+        materials_freeze(locked, now=now)
+        tell(reviewers_of(locked), locked, notice)
+    return locked
+
+
+def application_return(
+    *, application: Application, actor, reason: str, expected_version: int | None = None
+) -> Application:
+    """The employer returns the application to the applicant with reasons, for changes."""
+    reason = reason.strip()
+    if not reason:
+        raise RuleViolation(_("Give the reasons for returning the application."))
+    with application_transition(
+        application=application,
+        actor=actor,
+        name="return_to_applicant",
+        allowed=permissions.can_return,
+        reason=reason,
+        expected_version=expected_version,
+    ) as locked:
+        tell([locked.applicant], locked, "application_returned", reason=reason)
+    return locked
+
+
 def application_withdraw(
     *, application: Application, actor, reason: str = "", expected_version: int | None = None
 ) -> Application:
     """The applicant withdraws (any state before committee review)."""
-
-    def tell_reviewers(locked: Application) -> None:
-        if locked.submitted_at:
-            _tell(_reviewers(locked), locked, "application_withdrawn")
-
-    return _transition(
+    with application_transition(
         application=application,
         actor=actor,
         name="withdraw",
         allowed=permissions.can_withdraw,
         reason=reason.strip(),
         expected_version=expected_version,
-        before_save=tell_reviewers,
-    )
+    ) as locked:
+        if locked.submitted_at:
+            tell(reviewers_of(locked), locked, "application_withdrawn")
+    return locked

@@ -2,8 +2,10 @@
 
 import io
 import secrets
+from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -18,8 +20,18 @@ from applications.enums import (
     RecommenderStatus,
     TitleLevel,
 )
-from applications.models import Application, Material, MaterialVersion, Recommender
+from applications.models import (
+    Application,
+    InternalNotice,
+    Material,
+    MaterialVersion,
+    Recommender,
+    SupplementItem,
+    SupplementRequest,
+)
+from bureau.models import PublicNotice, PublicNoticeEntry
 from tests.factories import OrganizationFactory, UserFactory, discipline_of, id_number_valid
+from titles import workdays
 from titles.enums import OrganizationKind, Role
 from titles.models import Organization
 
@@ -36,9 +48,13 @@ def organization(kind: str = OrganizationKind.EMPLOYER, name: str | None = None)
     return OrganizationFactory(kind=kind, **({"name": name} if name else {}))
 
 
+S = ApplicationState
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True  # the hook writes rows of its own, never the application
 
     applicant = factory.SubFactory(UserFactory, roles=[Role.APPLICANT])
     category = Category.HIGH_LEVEL
@@ -59,8 +75,140 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         return self.discipline.series
 
     class Params:
-        state_employer_review = factory.Trait(state=ApplicationState.EMPLOYER_REVIEW)
-        state_returned = factory.Trait(state=ApplicationState.RETURNED)
+        # One trait per state: ``ApplicationFactory(panel_review=True)``. Each fills what the
+        # transitions into that state fill on the row (cumulatively, along the usual path);
+        # ``stage_rows`` below adds the rows they write beside it (the internal notice, the
+        # supplement request, the public notice entry).
+        employer_review = factory.Trait(
+            state=S.EMPLOYER_REVIEW,
+            submitted_at=factory.LazyFunction(timezone.now),
+            authenticity_declared_at=factory.LazyAttribute(lambda a: a.submitted_at),
+        )
+        returned = factory.Trait(employer_review=True, state=S.RETURNED)
+        declined = factory.Trait(
+            employer_review=True, state=S.DECLINED, decline_reason="不符合本单位推荐条件。"
+        )
+        internal_notice = factory.Trait(employer_review=True, state=S.INTERNAL_NOTICE)
+        notice_passed = factory.Trait(internal_notice=True, state=S.NOTICE_PASSED)
+        eligibility_review = factory.Trait(
+            notice_passed=True,
+            state=S.ELIGIBILITY_REVIEW,
+            employer_opinion="该同志业绩突出，经公示无异议，予以推荐。",
+            recommended_at=factory.LazyFunction(timezone.now),
+            eligibility_due_at=factory.LazyAttribute(
+                lambda a: (
+                    workdays.deadline_compute(
+                        start=timezone.localdate(a.recommended_at),
+                        working_days=settings.ELIGIBILITY_REVIEW_WORKING_DAYS,
+                    ).due_at
+                )
+            ),
+        )
+        supplement_requested = factory.Trait(eligibility_review=True, state=S.SUPPLEMENT_REQUESTED)
+        ineligible = factory.Trait(
+            eligibility_review=True, state=S.INELIGIBLE, ineligible_reason="不符合申报条件。"
+        )
+        withdrawn = factory.Trait(employer_review=True, state=S.WITHDRAWN)
+        panel_review = factory.Trait(eligibility_review=True, state=S.PANEL_REVIEW)
+        committee_review = factory.Trait(panel_review=True, state=S.COMMITTEE_REVIEW)
+        bureau_review = factory.Trait(committee_review=True, state=S.BUREAU_REVIEW)
+        not_approved = factory.Trait(committee_review=True, state=S.NOT_APPROVED)
+        public_notice = factory.Trait(bureau_review=True, state=S.PUBLIC_NOTICE)
+        certifying = factory.Trait(public_notice=True, state=S.CERTIFYING)
+        # A certificate cannot be faked: these two are issued (and revoked) by the services.
+        certified = factory.Trait(certifying=True, state=S.CERTIFIED)
+        revoked = factory.Trait(certified=True, state=S.REVOKED)
+
+    @factory.post_generation
+    def stage_rows(self, create, extracted, **kwargs):
+        """The rows the transitions into the application's state write beside it
+        (``stage_rows=False``: not yet, the caller adds them)."""
+        if create and extracted is not False:
+            stage_rows_add(self)
+
+
+# States reached after the internal notice opened, and after it passed (the usual path).
+AFTER_NOTICE_OPENED = {
+    S.INTERNAL_NOTICE,
+    S.NOTICE_PASSED,
+    S.ELIGIBILITY_REVIEW,
+    S.SUPPLEMENT_REQUESTED,
+    S.INELIGIBLE,
+    S.PANEL_REVIEW,
+    S.COMMITTEE_REVIEW,
+    S.BUREAU_REVIEW,
+    S.NOT_APPROVED,
+    S.PUBLIC_NOTICE,
+    S.CERTIFYING,
+}
+AFTER_PUBLIC_NOTICE = {S.PUBLIC_NOTICE, S.CERTIFYING}
+
+
+def stage_rows_add(application: Application) -> None:
+    """The internal notice (open, or passed once the application moved on), the supplement
+    request of an application awaiting its answer, the public notice's entry, the certificate
+    (issued, and revoked, by the certificates' services)."""
+    now = timezone.now()
+    if application.state in AFTER_NOTICE_OPENED and application.reviewing_organization_id:
+        running = application.state == S.INTERNAL_NOTICE
+        published = now if running else now - timedelta(days=21)
+        InternalNotice.objects.create(
+            application=application,
+            organization_id=application.reviewing_organization_id,
+            text="内部公示。",
+            working_days=5,
+            published_at=published,
+            ends_at=workdays.notice_end(published),
+            opened_by=UserFactory(),
+            passed_at=None if running else now - timedelta(days=7),
+        )
+    if application.state == S.SUPPLEMENT_REQUESTED:
+        request = SupplementRequest.objects.create(
+            application=application,
+            requested_by=UserFactory(),
+            requested_at=now,
+            working_days=10,
+            due_at=workdays.deadline_compute(start=timezone.localdate(now), working_days=10).due_at,
+        )
+        SupplementItem.objects.create(request=request, text="请补充学历证书。")
+    if application.state in AFTER_PUBLIC_NOTICE:
+        running = application.state == S.PUBLIC_NOTICE
+        published = now if running else now - timedelta(days=21)
+        notice = PublicNotice.objects.create(
+            title="2026年第一批",
+            working_days=5,
+            published_at=published,
+            ends_at=workdays.notice_end(published),
+            published_by=UserFactory(),
+        )
+        PublicNoticeEntry.objects.create(
+            notice=notice,
+            application=application,
+            passed_at=None if running else now - timedelta(days=7),
+        )
+    if application.state in (S.CERTIFIED, S.REVOKED):
+        _certificate_issue(application)
+
+
+def _certificate_issue(application: Application) -> None:
+    """Issue (and for ``revoked``, revoke) the certificate through the services, then read the
+    row back into ``application`` (its state is protected: no ``refresh_from_db``)."""
+    from certificates.services import certificate_issue, certificate_revoke
+    from tests.bureau.factories import bureau_staff
+
+    wanted = application.state
+    Application.objects.filter(pk=application.pk).update(state=S.CERTIFYING)
+    certificate = certificate_issue(application_id=application.pk)
+    if wanted == S.REVOKED:
+        certificate_revoke(certificate=certificate, actor=bureau_staff(), reason="证书信息有误。")
+    fresh = Application.objects.get(pk=application.pk)
+    for field in Application._meta.concrete_fields:
+        application.__dict__[field.attname] = getattr(fresh, field.attname)
+
+
+def application_in(state: str, **kwargs) -> Application:
+    """An application in ``state``, through its trait (a draft for ``draft``)."""
+    return ApplicationFactory(**({} if state == S.DRAFT else {state: True}), **kwargs)
 
 
 def add_material(application: Application, slot: str, name: str = "材料.pdf") -> MaterialVersion:
@@ -73,6 +221,7 @@ def add_material(application: Application, slot: str, name: str = "材料.pdf") 
         size=len(pdf_bytes()),
         sha256="0" * 64,
         uploaded_by=application.applicant,
+        submitted_at=application.submitted_at,  # frozen once submitted, as submitting does
     )
     version.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(pdf_bytes()), save=False)
     version.save()
@@ -107,11 +256,17 @@ def add_recommender(
     )
 
 
+def complete_in(state: str, **kwargs) -> Application:
+    """A complete application in ``state``, through its trait (a draft for ``draft``)."""
+    return complete_application(**({} if state == S.DRAFT else {state: True}), **kwargs)
+
+
 def complete_application(**kwargs) -> Application:
-    """A draft with everything its category requires: it can be submitted as it is."""
+    """A draft with everything its category requires: it can be submitted as it is (with a
+    state's trait, an application in that state, as its transitions would have left it)."""
     from titles.people import person_set_id_number
 
-    application = ApplicationFactory(**kwargs)
+    application = ApplicationFactory(stage_rows=False, **kwargs)
     applicant = application.applicant
     applicant.phone = "13800138000"
     applicant.save(update_fields=["phone"])
@@ -121,4 +276,5 @@ def complete_application(**kwargs) -> Application:
     for _ in range(EXPERTS_REQUIRED):
         add_recommender(application, RecommenderKind.EXPERT)
     add_recommender(application, RecommenderKind.HEAD)
+    stage_rows_add(application)  # once complete: a certificate shows the ID number
     return application

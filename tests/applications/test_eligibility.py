@@ -38,13 +38,12 @@ def agency_staff():
 
 
 def in_eligibility_review(**kwargs) -> Application:
-    application = complete_application(**kwargs)
-    Application.objects.filter(pk=application.pk).update(
-        state=S.ELIGIBILITY_REVIEW,
+    return complete_application(
+        eligibility_review=True,
         recommended_at=at(2026, 2, 10, 9, 0),
         submitted_at=at(2026, 1, 5),
+        **kwargs,
     )
-    return Application.objects.get(pk=application.pk)
 
 
 def sweep_lines() -> list[str]:

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from applications.enums import ApplicationState
 from applications.models import Application
-from tests.applications.factories import ApplicationFactory, organization
+from tests.applications.factories import application_in, organization
 from tests.factories import UserFactory, sign_in_verified
 from tests.review.factories import staff as agency_staff
 from titles.enums import OrganizationKind, Role
@@ -26,9 +26,8 @@ def reviewer_of(org):
     return reviewer
 
 
-def waiting(days_ago: int, **fields) -> Application:
-    fields.setdefault("state", S.EMPLOYER_REVIEW)
-    return ApplicationFactory(submitted_at=timezone.now() - timedelta(days=days_ago), **fields)
+def waiting(days_ago: int, state: str = S.EMPLOYER_REVIEW, **fields) -> Application:
+    return application_in(state, submitted_at=timezone.now() - timedelta(days=days_ago), **fields)
 
 
 def listed(page: str) -> list[int]:
@@ -42,10 +41,10 @@ def test_the_employer_queue_lists_its_employees_and_the_freelancers_it_recommend
     role_grant(user=reviewer, role=Role.EMPLOYER_REVIEWER, organization=association, actor=None)
     employee = waiting(3, employer=org)
     freelancer = waiting(5, is_freelancer=True, employer=None, recommending_body=association)
-    returned = waiting(1, employer=org, state=S.RETURNED)
+    returned = waiting(1, S.RETURNED, employer=org)
     waiting(4, employer=other)  # another organization's
     waiting(6, employer=association, is_freelancer=True, recommending_body=other)  # theirs
-    waiting(2, employer=org, state=S.ELIGIBILITY_REVIEW)  # no longer the employer's
+    waiting(2, S.ELIGIBILITY_REVIEW, employer=org)  # no longer the employer's
     client.force_login(reviewer)
     page = client.get("/employer/").content.decode()
     assert listed(page) == [freelancer.pk, employee.pk, returned.pk]  # oldest submission first
@@ -89,8 +88,8 @@ def agency_client(client):
 def test_the_agency_filter_offers_every_organization_and_keeps_the_choice(client):
     chosen = organization(name="北京量子科技有限公司")
     association = organization(OrganizationKind.INDUSTRY_ASSOCIATION, name="北京软件行业协会")
-    mine = waiting(1, employer=chosen, state=S.ELIGIBILITY_REVIEW, eligibility_due_at=None)
-    waiting(2, state=S.ELIGIBILITY_REVIEW)  # another organization's
+    mine = waiting(1, S.ELIGIBILITY_REVIEW, employer=chosen, eligibility_due_at=None)
+    waiting(2, S.ELIGIBILITY_REVIEW)  # another organization's
     agency_client(client)
     with translation.override("en"):
         labels = {org.pk: escape(str(org)) for org in (chosen, association)}
@@ -113,7 +112,7 @@ def test_the_agency_queue_lists_the_earliest_due_first_across_pages(
 ):
     now = timezone.now()
     made = [
-        waiting(1, state=S.ELIGIBILITY_REVIEW, eligibility_due_at=now + timedelta(days=days))
+        waiting(1, S.ELIGIBILITY_REVIEW, eligibility_due_at=now + timedelta(days=days))
         for days in range(30, 0, -1)
     ]
     agency_client(client)

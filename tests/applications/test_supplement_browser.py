@@ -1,7 +1,6 @@
 """A supplement round in the browser: the agency requests, the applicant answers, it accepts."""
 
 import pytest
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from applications.enums import ApplicationState, MaterialSlot
@@ -26,10 +25,7 @@ def current_key(user_id: int) -> bytes:
 
 @pytest.mark.django_db(transaction=True)
 def test_request_answer_accept(live_server, tmp_path):
-    application = complete_application()
-    Application.objects.filter(pk=application.pk).update(
-        state=ApplicationState.ELIGIBILITY_REVIEW, recommended_at=timezone.now()
-    )
+    application = complete_application(eligibility_review=True)
     applicant = application.applicant
     applicant.username = "zhangming"
     applicant.save(update_fields=["username"])

@@ -22,10 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted():
-    application = complete_application()
+    application = complete_application(employer_review=True)
     application.materials.first().versions.update(original_name="学位证书（扫描件）.pdf")
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.EMPLOYER_REVIEW)
-    application = Application.objects.get(pk=application.pk)
     return application
 
 

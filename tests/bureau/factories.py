@@ -1,6 +1,5 @@
 """Applications the committee has approved, bureau staff, and a batch on public notice."""
 
-from applications.enums import ApplicationState
 from applications.models import Application
 from bureau import services
 from tests.applications.factories import complete_application, organization
@@ -26,9 +25,7 @@ def bureau_staff(**user_fields):
 
 def approved(**kwargs) -> Application:
     """A complete application (ID number, phone, email recorded) in ``bureau_review``."""
-    application = complete_application(**kwargs)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.BUREAU_REVIEW)
-    return Application.objects.get(pk=application.pk)
+    return complete_application(bureau_review=True, **kwargs)
 
 
 def on_notice(applications, staff, working_days=5):

@@ -2,9 +2,9 @@ import pytest
 from django.utils import timezone
 
 from applications.enums import ApplicationState
-from applications.models import Application
-from applications.selectors import applications_visible_to
 from bureau import permissions, selectors
+from portal.selectors import applications_visible_to
+from tests.applications.factories import complete_in
 from tests.bureau.factories import approved, bureau_staff, on_notice
 from tests.factories import UserFactory
 from titles.enums import Role
@@ -17,15 +17,10 @@ def test_bureau_staff_see_the_panel_stages_and_past_the_committee_and_nothing_be
     staff = bureau_staff()
     shown = {}
     for state in selectors.BUREAU_VISIBLE_STATES:
-        application = approved()
-        Application.objects.filter(pk=application.pk).update(state=state)
-        shown[state] = application.pk
+        shown[state] = complete_in(state).pk
     for state in (S.PANEL_REVIEW, S.COMMITTEE_REVIEW):  # they assign panel experts (review app)
-        application = approved()
-        Application.objects.filter(pk=application.pk).update(state=state)
-        shown[state] = application.pk
-    hidden = approved()
-    Application.objects.filter(pk=hidden.pk).update(state=S.ELIGIBILITY_REVIEW)
+        shown[state] = complete_in(state).pk
+    complete_in(S.ELIGIBILITY_REVIEW)  # before the committee: hidden
     visible = set(applications_visible_to(staff).values_list("pk", flat=True))
     assert visible == set(shown.values())
     assert selectors.applications_visible_to_bureau(UserFactory(roles=[Role.AGENCY_STAFF])) is None

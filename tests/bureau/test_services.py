@@ -18,7 +18,7 @@ from bureau.models import (
     SpecialIssuance,
     SpecialIssuanceStatus,
 )
-from tests.applications.factories import pdf_bytes
+from tests.applications.factories import complete_in, pdf_bytes
 from tests.applications.upload_files import HTML_WITH_PDF_HEADER, WINDOWS_EXE
 from tests.bureau.factories import approved, bureau_staff, on_notice
 from tests.factories import UserFactory
@@ -413,9 +413,7 @@ def _propose(application, actor):
     ],
 )
 def test_decisions_allowed_and_forbidden(action, state, role, allowed):
-    application = approved()
-    Application.objects.filter(pk=application.pk).update(state=state)
-    application = Application.objects.get(pk=application.pk)
+    application = complete_in(state)
     actor = bureau_staff() if role == Role.BUREAU_STAFF else UserFactory(roles=[role])
     if allowed:
         action(application, actor)

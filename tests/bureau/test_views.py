@@ -13,7 +13,7 @@ from applications.errors import ChangedMeanwhile
 from applications.models import Application
 from bureau import selectors, services
 from bureau.models import PublicNotice, PublicObjection, SpecialIssuance
-from tests.applications.factories import pdf_bytes
+from tests.applications.factories import complete_in, pdf_bytes
 from tests.applications.upload_files import HTML_WITH_PDF_HEADER, WINDOWS_EXE
 from tests.bureau.factories import approved, bureau_staff, on_notice
 from tests.factories import UserFactory, sign_in_verified
@@ -390,8 +390,7 @@ def test_reject_through_the_page_needs_a_reason(client):
 
 def test_bureau_staff_see_applications_past_the_committee_only(client):
     past = approved()
-    before = approved()
-    Application.objects.filter(pk=before.pk).update(state=S.ELIGIBILITY_REVIEW)
+    before = complete_in(S.ELIGIBILITY_REVIEW)
     sign_in_verified(client, bureau_staff())
     assert client.get(f"/applications/{past.pk}/").status_code == 200
     assert client.get(f"/applications/{before.pk}/").status_code == 404

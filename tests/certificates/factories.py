@@ -1,6 +1,5 @@
 """Applications awaiting their certificate, and issued certificates."""
 
-from applications.enums import ApplicationState
 from applications.models import Application
 from certificates.services import certificate_issue
 from tests.applications.factories import complete_application
@@ -10,9 +9,7 @@ from tests.factories import UserFactory
 def certifying(real_name: str = "张三丰", **kwargs) -> Application:
     """A complete application (ID number recorded) in ``certifying``."""
     applicant = UserFactory(real_name=real_name)
-    application = complete_application(applicant=applicant, **kwargs)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.CERTIFYING)
-    return Application.objects.get(pk=application.pk)
+    return complete_application(applicant=applicant, certifying=True, **kwargs)
 
 
 def issued(real_name: str = "张三丰", **kwargs):

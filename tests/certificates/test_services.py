@@ -10,6 +10,7 @@ from applications.models import Application
 from certificates import services
 from certificates.models import Certificate, CertificateCounter, IssuanceRequest
 from certificates.tasks import task_issue_certificate
+from tests.applications.factories import complete_in
 from tests.bureau.factories import approved, bureau_staff, on_notice
 from tests.certificates.factories import certifying, issued
 from tests.factories import UserFactory
@@ -106,8 +107,7 @@ def test_task_run_twice_yields_one_certificate():
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", [S.BUREAU_REVIEW, S.PUBLIC_NOTICE, S.NOT_APPROVED])
 def test_issue_refuses_applications_not_certifying(state):
-    application = certifying()
-    Application.objects.filter(pk=application.pk).update(state=state)
+    application = complete_in(state)
     assert services.certificate_issue(application_id=application.pk) is None
     assert Certificate.objects.count() == 0
     assert CertificateCounter.objects.count() == 0

@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 
 from applications.enums import ApplicationState
 from applications.models import Application
-from certificates import verification, views
+from certificates import sections, verification, views
 from certificates.models import Certificate, Verification
 from certificates.services import certificate_revoke
 from tests.bureau.factories import approved, bureau_staff, on_notice
@@ -133,13 +133,13 @@ def test_the_application_page_shows_the_latest_verifications_only(client, certif
             organization_name=f"核验单位{n:02d}",
             client_hash="x",
         )
-        for n in range(views.VERIFICATIONS_SHOWN + 1)
+        for n in range(sections.VERIFICATIONS_SHOWN + 1)
     )
     client.force_login(certificate.application.applicant)
     page = client.get(f"/applications/{certificate.application_id}/").content.decode()
-    assert page.count("核验单位") == views.VERIFICATIONS_SHOWN
+    assert page.count("核验单位") == sections.VERIFICATIONS_SHOWN
     assert "核验单位00" not in page  # the oldest is left out
-    assert f"核验单位{views.VERIFICATIONS_SHOWN:02d}" in page
+    assert f"核验单位{sections.VERIFICATIONS_SHOWN:02d}" in page
     assert "仅显示最近 20 次核验。" in page
 
 

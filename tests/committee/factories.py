@@ -3,7 +3,6 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from applications.enums import ApplicationState
 from applications.models import Application
 from committee import services
 from committee.enums import Choice
@@ -17,7 +16,7 @@ CHOICES = [Choice.CONSENT, Choice.OPPOSE, Choice.ABSTAIN]
 
 
 def awaiting_committee(**kwargs) -> Application:
-    return ApplicationFactory(state=ApplicationState.COMMITTEE_REVIEW, **kwargs)
+    return ApplicationFactory(committee_review=True, **kwargs)
 
 
 def committee_of(members: int = 4, *, name: str = "北京市高层次人才职称评审委员会") -> Committee:

@@ -33,10 +33,7 @@ def supplement_due(application_id: int):
 
 @pytest.mark.django_db(transaction=True)
 def test_unanswered_supplement_is_deemed_withdrawn(live_server):
-    application = complete_application()
-    Application.objects.filter(pk=application.pk).update(
-        state=ApplicationState.ELIGIBILITY_REVIEW, recommended_at=timezone.now()
-    )
+    application = complete_application(eligibility_review=True)
     applicant = application.applicant
     applicant.username = "zhangming"
     applicant.save(update_fields=["username"])

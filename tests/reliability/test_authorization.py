@@ -66,6 +66,7 @@ def kwargs_for(name: str, objects: dict) -> dict:
         },
         "applications:recommend": {"token": objects["token"]},
         "applications:internal_objection_decide": {"pk": application, "objection_pk": 1},
+        "applications:internal_objection_evidence": {"pk": application, "objection_pk": 1},
         "review:assignments": {"pk": objects["panel_application"].pk},
         "review:assignment_replace": {
             "pk": objects["panel_application"].pk,
@@ -161,6 +162,7 @@ EXPECTED = {
     "applications:internal_notice_open": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "applications:internal_notice": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 404),
     "applications:internal_objection_decide": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "applications:internal_objection_evidence": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 404),
     "applications:recommend_formally": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "applications:internal_notices": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
     "applications:agency_queue": (LOGIN, 404, 404, 404, 200, 404, 404, 404, 404),

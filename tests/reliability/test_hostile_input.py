@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applications.enums import ApplicationState, MaterialSlot
+from applications.enums import MaterialSlot
 from applications.models import Application, MaterialVersion
 from bureau.models import PublicObjection
 from review.models import Opinion
@@ -165,9 +165,7 @@ def test_material_upload_never_fails_and_refusals_store_nothing():
 
 
 def test_text_shown_back_is_escaped():
-    application = ApplicationFactory(
-        **{field: XSS for field in ACHIEVEMENTS}, department=XSS, state=ApplicationState.DRAFT
-    )
+    application = ApplicationFactory(**{field: XSS for field in ACHIEVEMENTS}, department=XSS)
     client = signed_in(application.applicant)
     for url in (
         reverse("applications:detail", args=[application.pk]),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from applications.enums import ApplicationState, RecommenderKind
+from applications.enums import RecommenderKind
 from applications.services.recommenders import recommender_token
 from bureau import services as bureau_services
 from tests.applications.factories import ApplicationFactory, add_material, add_recommender
@@ -35,7 +35,7 @@ class World:
 
 def world_build() -> World:
     world = World()
-    application = ApplicationFactory(state=ApplicationState.EMPLOYER_REVIEW)
+    application = ApplicationFactory(employer_review=True)
     version = add_material(application, "id_card")
     recommender = add_recommender(application, RecommenderKind.EXPERT, responded=False)
     reviewer = UserFactory()

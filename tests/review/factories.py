@@ -1,6 +1,5 @@
 """Applications in panel review, panel experts, and assignments ready to write on."""
 
-from applications.enums import ApplicationState
 from applications.models import Application
 from review import services
 from review.enums import Dimension, Recommendation
@@ -11,16 +10,7 @@ from titles.enums import Role
 
 
 def in_panel_review(**kwargs) -> Application:
-    from django.utils import timezone
-
-    application = complete_application(
-        state=ApplicationState.PANEL_REVIEW,
-        submitted_at=timezone.now(),
-        recommended_at=timezone.now(),
-        employer_opinion="同意推荐。",
-        **kwargs,
-    )
-    return Application.objects.get(pk=application.pk)
+    return complete_application(panel_review=True, **kwargs)
 
 
 def staff():

@@ -5,12 +5,12 @@ from django.utils import timezone, translation
 from applications.enums import ApplicationState, RecommenderKind
 from applications.errors import NotAllowed, RuleViolation
 from applications.models import Application
-from applications.selectors import applications_visible_to
+from portal.selectors import applications_visible_to
 from review import services
 from review.enums import AssignmentStatus
 from review.models import Assignment, Opinion
 from review.selectors import panel_summary
-from tests.applications.factories import add_recommender, organization
+from tests.applications.factories import add_recommender, complete_application, organization
 from tests.factories import role_assignment
 from tests.review.factories import assigned, complete_values, expert, in_panel_review, staff
 from titles.enums import Role
@@ -99,8 +99,7 @@ def test_only_staff_assign_and_only_in_panel_review():
     application = in_panel_review()
     with pytest.raises(NotAllowed):
         services.assignment_create(application=application, expert=expert(), actor=expert())
-    eligible = in_panel_review()
-    Application.objects.filter(pk=eligible.pk).update(state=ApplicationState.COMMITTEE_REVIEW)
+    eligible = complete_application(committee_review=True)
     with pytest.raises(NotAllowed):
         services.assignment_create(application=fresh(eligible), expert=expert(), actor=staff())
     assert not Assignment.objects.exists()

@@ -21,8 +21,8 @@ from titles import sweep
 from titles.celery import app as celery_app
 from titles.context_processors import notifications as notifications_context
 from titles.models import Notification, OutboxEmail, OutboxStatus
+from titles.notification_kinds import NOTIFICATION_KINDS
 from titles.notifications import (
-    _KINDS,
     OUTBOX_MAX_ATTEMPTS,
     OutboxSendOutcome,
     OutboxSendResult,
@@ -618,7 +618,7 @@ def stage_kind():
         body="Dear {name}, application {reference} is now {state}.",
     )
     yield "test_reference_changed"
-    _KINDS.pop("test_reference_changed")
+    NOTIFICATION_KINDS.pop("test_reference_changed")
 
 
 def test_a_kind_registered_by_a_stage_is_rendered_from_its_context(db, stage_kind):

@@ -654,20 +654,18 @@ def test_dashboard_query_count_does_not_grow_with_roles(client, django_assert_nu
     assert counts == [10, 10]
 
 
-def test_a_stage_fills_its_role_panel(client):
-    from titles import people
+def test_a_stage_fills_its_role_panel(client, monkeypatch):
+    from portal import views as portal_views
+    from titles.pages import Section
 
     person = person_with_role(Role.PANEL_EXPERT)
-    people.dashboard_panel_register(
+    monkeypatch.setitem(
+        portal_views.ROLE_PANELS,
         Role.PANEL_EXPERT,
-        template="titles/includes/timeline.html",
-        context=lambda user: {"events": []},
+        lambda user: Section("titles/includes/timeline.html", {"events": []}),
     )
-    try:
-        sign_in_verified(client, person)
-        html = client.get("/dashboard/").content.decode()
-    finally:
-        people._PANEL_CONTENT.pop(Role.PANEL_EXPERT)
+    sign_in_verified(client, person)
+    html = client.get("/dashboard/").content.decode()
     assert "暂无记录。" in html
     assert "目前没有需要您处理的事项。" not in html
 

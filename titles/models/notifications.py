@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from titles.notification_kinds import is_safe_relative_url, notification_text
+
 __all__ = ["Notification", "OutboxEmail", "OutboxStatus"]
 
 
@@ -13,7 +15,7 @@ class Notification(models.Model):
     """One thing a user is told in the application.
 
     Only the kind and its context are stored; the text is rendered when it is shown, in the
-    language of whoever reads it (see :func:`titles.notifications.notification_text`).
+    language of whoever reads it (see :func:`titles.notification_kinds.notification_text`).
     """
 
     recipient = models.ForeignKey(
@@ -51,15 +53,11 @@ class Notification(models.Model):
     @property
     def text(self) -> str:
         """The notice in the current (the viewer's) language."""
-        from titles.notifications import notification_text
-
         return notification_text(self)
 
     @property
     def safe_url(self) -> str:
         """The link if it is a same-site relative URL, else an empty string."""
-        from titles.notifications import is_safe_relative_url
-
         return self.url if is_safe_relative_url(self.url) else ""
 
 

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal.demo import (
+    demo_applications_seed,
+    demo_later_stages_seed,
+    demo_panel_and_committee_seed,
+)
 from titles.audit import audit_record
 from titles.enums import BeijingDistrict, OrganizationKind, Role
 from titles.id_numbers import id_number_check_character
@@ -165,12 +170,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, label, organization_name, status in rows:
             self.stdout.write(f"  {username:<10} {label:<28} {organization_name:<18} {status}")
-        from applications.demo import (
-            demo_applications_seed,
-            demo_later_stages_seed,
-            demo_panel_and_committee_seed,
-        )
-
         reviewer = User.objects.get(username="employer")
         made = demo_applications_seed(password=DEMO_PASSWORD, employer_reviewer=reviewer)
         demo_panel_and_committee_seed()

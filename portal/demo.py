@@ -2,6 +2,7 @@
 
 import io
 import secrets
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -19,10 +20,19 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application, Material, MaterialVersion, Recommender
+from bureau.services import public_notice_publish
+from certificates.services import certificate_issue
+from committee import services as committee_services
+from committee.enums import MeetingStatus
+from committee.models import Committee, Meeting
+from review import services as review_services
+from review.enums import Dimension, Recommendation
+from review.models import Panel
 from titles.audit import audit_record
 from titles.enums import Role
+from titles.id_numbers import id_number_check_character
 from titles.models import Discipline, User
-from titles.people import role_grant, user_organizations
+from titles.people import person_set_id_number, role_grant, user_organizations
 
 SUMMARY = {
     "academic_proficiency": "长期从事大模型推理优化研究，在国际顶级会议发表论文十余篇。",
@@ -44,6 +54,15 @@ def _pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _id_number_record(user: User, application: Application) -> None:
+    """A demo resident ID number (with its right check character), once per person."""
+    if not user.id_number_hash:
+        first17 = f"11010819880101{application.pk % 1000:03d}"
+        person_set_id_number(
+            user=user, id_number=first17 + id_number_check_character(first17), actor=None
+        )
 
 
 def _complete(application: Application, pdf: bytes) -> None:
@@ -122,14 +141,7 @@ def demo_applications_seed(*, password: str, employer_reviewer: User) -> list[st
         audit_record(actor=user, action="application.create", obj=application, to_state="draft")
         if state != ApplicationState.DRAFT:
             _complete(application, pdf)
-            if not user.id_number_hash:
-                from titles.id_numbers import id_number_check_character
-                from titles.people import person_set_id_number
-
-                first17 = f"11010819880101{application.pk % 1000:03d}"
-                person_set_id_number(
-                    user=user, id_number=first17 + id_number_check_character(first17), actor=None
-                )
+            _id_number_record(user, application)
             services.application_submit(application=application, actor=user, declaration=True)
         if state == ApplicationState.INTERNAL_NOTICE:
             services.internal_notice_open(
@@ -161,9 +173,6 @@ DEMO_COMMITTEE_NAME = "北京市高层次人才职称评审委员会"
 
 def demo_panel_and_committee_seed() -> None:
     """The demo series' panel (expert, expert2, expert3) and the committee (chairman, members)."""
-    from committee.models import Committee
-    from review.models import Panel
-
     discipline = Discipline.objects.filter(active=True).select_related("series").first()
     experts = list(User.objects.filter(username__in=["expert", "expert2", "expert3"]))
     if discipline is not None and experts:
@@ -183,15 +192,6 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
     """One application in each later stage, moved on through the stages' own services where
     a demo can (assignments, opinions, the meeting's agenda, the public notice, the certificate);
     the steps before are set directly. Skips applicants that already have an application."""
-    from datetime import timedelta
-
-    from bureau.services import public_notice_publish
-    from certificates.services import certificate_issue
-    from committee import services as committee_services
-    from committee.models import Committee, Meeting
-    from review import services as review_services
-    from review.enums import Dimension, Recommendation
-
     discipline = Discipline.objects.filter(active=True).select_related("series").first()
     employer = user_organizations(employer_reviewer, Role.EMPLOYER_REVIEWER).first()
     agency = User.objects.filter(username="agency").first()
@@ -226,14 +226,7 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
         )
         audit_record(actor=user, action="application.create", obj=application, to_state="draft")
         _complete(application, pdf)
-        if not user.id_number_hash:
-            from titles.id_numbers import id_number_check_character
-            from titles.people import person_set_id_number
-
-            first17 = f"11010819880101{application.pk % 1000:03d}"
-            person_set_id_number(
-                user=user, id_number=first17 + id_number_check_character(first17), actor=None
-            )
+        _id_number_record(user, application)
         services.application_submit(application=application, actor=user, declaration=True)
         # Employer review, internal notice and eligibility are shown by the first demo
         # applications; this one is taken straight to the panel.
@@ -261,7 +254,9 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
                         assignment=assignment, actor=expert, values=values, submit=True
                     )
             if state == ApplicationState.COMMITTEE_REVIEW:
-                meeting = Meeting.objects.filter(committee=committee, status="scheduled").first()
+                meeting = Meeting.objects.filter(
+                    committee=committee, status=MeetingStatus.SCHEDULED
+                ).first()
                 if meeting is None:
                     meeting = committee_services.meeting_create(
                         committee=committee,

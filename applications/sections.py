@@ -1,0 +1,121 @@
+"""Stages 1 and 2's parts of the pages the portal composes: the application page's record,
+the employer's and the agency's decisions on it, and their roles' dashboard panels."""
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import permissions, selectors, services
+from applications.enums import EMPLOYER_QUEUE_STATES, ApplicationState
+from applications.forms import (
+    DeclineForm,
+    EligibilityAcceptForm,
+    EligibilityRejectForm,
+    OpenNoticeForm,
+    RecommendForm,
+    ReturnForm,
+    SupplementRequestForm,
+)
+from titles.db import one_to_one_or_none
+from titles.pages import Section
+from titles.people import id_number_for_viewer
+
+# --- the application page ---------------------------------------------------------------------
+
+
+def application_section(request, application) -> Section:
+    """The application itself (shown to everyone who may open it), what happens next, and the
+    applicant's, the employer reviewer's and the agency's decisions on it."""
+    user = request.user
+    return Section(
+        "applications/_detail_section.html",
+        {
+            "application": application,
+            "next_step": selectors.application_next_step(application),
+            "recommenders": selectors.active_recommenders(application),
+            "id_number": id_number_for_viewer(subject=application.applicant, viewer=user),
+            "can_edit": permissions.can_edit(user, application),
+            "can_withdraw": permissions.can_withdraw(user, application),
+            "can_return": permissions.can_return(user, application),
+            "return_form": ReturnForm(initial={"version": application.version}),
+            **_employer_decisions(user, application),
+            **_eligibility_decisions(user, application),
+        },
+    )
+
+
+def _employer_decisions(user, application) -> dict:
+    """The reviewer's decision forms for the application's current state."""
+    if not permissions.can_review(user, application):
+        return {}
+    context: dict = {"can_review": True}
+    version = {"version": application.version}
+    if application.state == ApplicationState.EMPLOYER_REVIEW:
+        ends_at, _provisional = services.internal_notice_period(
+            published=timezone.now(), working_days=services.MIN_NOTICE_WORKING_DAYS
+        )
+        context["decline_form"] = DeclineForm(initial=version)
+        context["open_notice_form"] = OpenNoticeForm(
+            initial={
+                **version,
+                "text": services.internal_notice_text(application, ends_at=ends_at),
+                "working_days": services.MIN_NOTICE_WORKING_DAYS,
+            }
+        )
+    if application.state == ApplicationState.NOTICE_PASSED:
+        context["recommend_form"] = RecommendForm(initial=version)
+    return context
+
+
+def _eligibility_decisions(user, application) -> dict:
+    """The agency's checklist and decision forms."""
+    if not permissions.can_review_eligibility(user, application):
+        return {}
+    version = {"version": application.version}
+    context: dict = {
+        "can_review_eligibility": True,
+        "checklist": selectors.eligibility_checklist(application),
+    }
+    if application.state == ApplicationState.ELIGIBILITY_REVIEW:
+        context["accept_form"] = EligibilityAcceptForm(initial=version)
+        context["reject_form"] = EligibilityRejectForm(initial=version)
+        if one_to_one_or_none(application, "supplement_request") is None:
+            context["supplement_form"] = SupplementRequestForm(
+                initial={**version, "working_days": services.SUPPLEMENT_DEFAULT_WORKING_DAYS},
+                checklist=context["checklist"],
+            )
+    return context
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+def applicant_panel(user) -> Section:
+    """The applicant's applications, what happens next in each, and whether they may start one."""
+    applications = list(selectors.applicant_dashboard_applications(user))
+    return Section(
+        "applications/_dashboard_panel.html",
+        {
+            "applications": [
+                {"application": a, "next_step": selectors.application_next_step(a)}
+                for a in applications
+            ],
+            "may_start": permissions.can_start_application(user, applications),
+            "new_url": reverse("applications:new"),
+        },
+    )
+
+
+def employer_panel(user) -> Section:
+    """How many applications await the employer reviewer."""
+    awaiting = selectors.employer_queue(user, states=EMPLOYER_QUEUE_STATES).count()
+    return Section("applications/_employer_panel.html", {"awaiting": awaiting})
+
+
+def agency_panel(user) -> Section:
+    """How many applications await the agency, and how many of them are overdue (rule 4)."""
+    now = timezone.now()
+    counts = selectors.agency_queue(now=now).aggregate(
+        awaiting=Count("pk"), overdue=Count("pk", filter=selectors.eligibility_overdue(now))
+    )
+    return Section("applications/_agency_panel.html", counts)

@@ -1,0 +1,98 @@
+"""The kinds of notice, and how a notice reads: the templates each stage registers, rendered
+into the reader's language. Below both the notification model (its ``text``) and the services
+that write notices (``titles.notifications``)."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+# --- the registry of kinds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    kind: str
+    subject: str | Promise
+    body: str | Promise
+    text: str | Promise | None = None  # the in-app line; the subject when not given
+
+
+NOTIFICATION_KINDS: dict[str, NotificationKind] = {}
+
+
+def notification_kind_register(
+    kind: str,
+    *,
+    subject: str | Promise,
+    body: str | Promise,
+    text: str | Promise | None = None,
+) -> NotificationKind:
+    """Register (or replace) a kind of notice: its email subject and body and its in-app line.
+
+    Each is a ``gettext_lazy`` template with ``%(name)s`` or ``{name}`` placeholders that the
+    context passed to :func:`notify` fills. Registering the same kind again replaces it.
+    """
+    if not kind or len(kind) > 80:
+        raise ValueError(f"A notification kind needs a name of 1 to 80 characters, not {kind!r}.")
+    spec = NotificationKind(kind=kind, subject=subject, body=body, text=text)
+    NOTIFICATION_KINDS[kind] = spec
+    return spec
+
+
+def notification_kind(kind: str) -> NotificationKind:
+    try:
+        return NOTIFICATION_KINDS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.") from None
+
+
+def registered_notification_kinds() -> list[str]:
+    return sorted(NOTIFICATION_KINDS)
+
+
+class _Lenient(dict):
+    """A context that shows a missing placeholder as nothing (old notices, changed templates)."""
+
+    def __missing__(self, key):
+        return ""
+
+
+_PERCENT_PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
+
+
+def render_template(template: str | Promise, context: Mapping, *, strict: bool = True) -> str:
+    """Fill ``template`` (translated into the active language) from ``context``.
+
+    ``strict`` raises ``ValueError`` for a missing placeholder; otherwise it renders as empty.
+    """
+    text = str(template)
+    values = dict(context) if strict else _Lenient(context)
+    try:
+        if _PERCENT_PLACEHOLDER.search(text):
+            return text % values
+        return text.format_map(values)
+    except (KeyError, IndexError) as exc:
+        raise ValueError(f"The template {text!r} needs {exc} in its context.") from exc
+
+
+def is_safe_relative_url(url: str) -> bool:
+    """True for a same-site path such as ``/applications/3/`` (no scheme, no host)."""
+    return (
+        bool(url)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def notification_text(notification) -> str:
+    """The in-app line of ``notification`` in the active (the viewer's) language."""
+    spec = NOTIFICATION_KINDS.get(notification.kind)
+    if spec is None:
+        return _("Notification")
+    return render_template(spec.text or spec.subject, notification.context or {}, strict=False)

@@ -1,0 +1,107 @@
+"""Reads about people: who belongs to which organization, who reviews for it, who holds a role,
+and the dashboard's panels (one per role held)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from titles.enums import Role
+from titles.models import (
+    Organization,
+    OrganizationUserObjectPermission,
+    RoleAssignment,
+    User,
+)
+from titles.people.roles import has_role, user_roles
+
+
+def user_role_assignments(user) -> QuerySet[RoleAssignment]:
+    """The user's assignments with their organizations, in role order."""
+    return RoleAssignment.objects.filter(user=user).select_related("organization")
+
+
+def user_organizations(user, role: str) -> QuerySet[Organization]:
+    """The organizations the user holds ``role`` for."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    return Organization.objects.filter(role_assignments__user=user, role_assignments__role=role)
+
+
+def organizations_reviewable_by(user) -> QuerySet[Organization]:
+    """Organizations whose applications the user reviews as employer reviewer (object permission
+    ``review_for_organization``; superusers get no shortcut). Filter with it before any lookup."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organization.objects.none()
+    if not has_role(user, Role.EMPLOYER_REVIEWER):
+        # The permission comes with the role; without the role it grants nothing (and the
+        # permission tables are not searched on every page of every applicant).
+        return Organization.objects.none()
+    return get_objects_for_user(
+        user,
+        "titles.review_for_organization",
+        klass=Organization,
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def organizations_of_member(user) -> QuerySet[Organization]:
+    """Organizations the user belongs to in any role (an applicant's employer included)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        pk__in=RoleAssignment.objects.filter(user=user, organization__isnull=False).values(
+            "organization_id"
+        )
+    )
+
+
+def is_member_of(user, organization_id: int | None) -> bool:
+    """True when the user holds any role tied to that organization."""
+    if organization_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RoleAssignment.objects.filter(user=user, organization_id=organization_id).exists()
+
+
+def reviewers_of_organization(organization_id: int | None) -> QuerySet[User]:
+    """Active employer reviewers of that organization (those holding its review permission)."""
+    if organization_id is None:
+        return User.objects.none()
+    holders = OrganizationUserObjectPermission.objects.filter(
+        content_object_id=organization_id, permission__codename="review_for_organization"
+    ).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=holders).order_by("pk")
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    """Active users in the role's group."""
+    return User.objects.filter(is_active=True, groups__name=Role(role).value).order_by("pk")
+
+
+@dataclass
+class RolePanel:
+    """One panel of the combined dashboard: a role the person holds and where. The stage that
+    role works in fills ``template`` and ``context`` (``portal.views.dashboard``)."""
+
+    role: Role
+    organizations: list[Organization] = field(default_factory=list)
+    template: str = ""
+    context: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return str(self.role.label)
+
+
+def dashboard_role_panels(user) -> list[RolePanel]:
+    """One panel per role the user holds (group or assignment), with its organizations, in the
+    order of ``Role``; still empty (the portal fills each from the role's stage)."""
+    panels = {role: RolePanel(role) for role in user_roles(user)}
+    for assignment in user_role_assignments(user):
+        panel = panels.setdefault(Role(assignment.role), RolePanel(Role(assignment.role)))
+        if assignment.organization is not None:
+            panel.organizations.append(assignment.organization)
+    order = list(Role)
+    return sorted(panels.values(), key=lambda panel: order.index(panel.role))
