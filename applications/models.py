@@ -116,7 +116,9 @@ class Application(ChoiceLabels, models.Model):
             models.Index(fields=["state", "recommending_body"]),
             models.Index(fields=["applicant", "-created_at"]),
             # The panel's and the bureau's queues: one state, oldest change first.
-            models.Index(fields=["state", "updated_at", "id"], name="application_state_updated_idx"),
+            models.Index(
+                fields=["state", "updated_at", "id"], name="application_state_updated_idx"
+            ),
             # The agency's queue: its two states, earliest due first.
             models.Index(
                 fields=["eligibility_due_at", "id"],
@@ -361,6 +363,11 @@ class Recommender(ChoiceLabels, models.Model):
     @property
     def has_responded(self) -> bool:
         return self.status == RecommenderStatus.RESPONDED
+
+    @property
+    def awaits_identity(self) -> bool:
+        """Invited, and not yet confirmed their mailbox with the emailed code."""
+        return self.status == RecommenderStatus.INVITED
 
 
 class InternalNotice(models.Model):

@@ -69,6 +69,19 @@ class Meeting(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.committee} {self.starts_at:%Y-%m-%d}"
 
+    # What its pages show follows the meeting's status (templates read these, never the value).
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == MeetingStatus.SCHEDULED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MeetingStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == MeetingStatus.CLOSED
+
 
 class Attendance(models.Model):
     """One row per member present at the meeting (the roll)."""
@@ -119,6 +132,19 @@ class AgendaItem(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} #{self.position}"
+
+    # The ballot's status, for the pages (templates read these, never the value).
+    @property
+    def ballot_pending(self) -> bool:
+        return self.status == BallotStatus.PENDING
+
+    @property
+    def ballot_open(self) -> bool:
+        return self.status == BallotStatus.OPEN
+
+    @property
+    def ballot_closed(self) -> bool:
+        return self.status == BallotStatus.CLOSED
 
 
 class Recusal(models.Model):

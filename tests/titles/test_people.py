@@ -35,6 +35,7 @@ from titles.people import (
     organizations_reviewable_by,
     person_by_id_number,
     person_set_id_number,
+    person_sign_up,
     person_update,
     reviewers_of_organization,
     role_grant,
@@ -594,6 +595,62 @@ def test_person_update_audits_the_fields_not_their_values():
         )
     assert caught.value.message_dict == {"email": ["An account with this email already exists."]}
     assert User.objects.get(pk=person.pk).email == "zhang@example.cn"
+
+
+def test_person_sign_up_makes_an_applicant_in_one_audited_step():
+    user = person_sign_up(
+        username="zhangming",
+        real_name=" 张明 ",
+        email="Zhang.Ming@Example.cn",
+        password="correct-horse-battery-9",
+        language="en",
+    )
+    user = User.objects.get(pk=user.pk)
+    assert (user.username, user.real_name, user.email, user.preferred_language) == (
+        "zhangming",
+        "张明",
+        "zhang.ming@example.cn",
+        "en",
+    )
+    assert user.check_password("correct-horse-battery-9")
+    assert user_roles(user) == {Role.APPLICANT}
+    events = list(AuditEvent.objects.filter(object_id=str(user.pk)).order_by("id"))
+    assert [(event.action, event.actor_id) for event in events] == [
+        ("person.create", user.pk),
+        ("role.grant", user.pk),
+    ]
+    assert events[0].data == {
+        "fields": ["email", "password", "preferred_language", "real_name", "username"]
+    }
+
+
+def test_person_sign_up_leaves_nothing_behind_when_a_step_fails(monkeypatch):
+    from titles.people import persons
+
+    def refuse(**kwargs):
+        raise RuntimeError("the role could not be granted")
+
+    monkeypatch.setattr(persons, "role_grant", refuse)
+    with pytest.raises(RuntimeError):
+        person_sign_up(
+            username="lina",
+            real_name="李娜",
+            email="li@example.cn",
+            password="x",
+            language="zh-hans",
+        )
+    assert not User.objects.filter(username="lina").exists()
+    assert not AuditEvent.objects.filter(action="person.create").exists()
+
+
+def test_person_sign_up_refuses_a_username_taken_meanwhile():
+    UserFactory(username="wangfang")
+    with pytest.raises(ValidationError) as refused:
+        person_sign_up(
+            username="wangfang", real_name="王芳", email="w@example.cn", password="x", language=""
+        )
+    assert refused.value.message_dict == {"username": ["A user with that username already exists."]}
+    assert User.objects.filter(username="wangfang").count() == 1
 
 
 # --- Dashboard -------------------------------------------------------------------------------

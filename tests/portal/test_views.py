@@ -1,0 +1,40 @@
+"""The pages the portal composes: the dashboard's panels and the application page."""
+
+import pytest
+
+from applications.enums import OPEN_STATES, ApplicationState
+from applications.models import Application
+from tests.applications.factories import application_in
+from tests.factories import UserFactory
+from titles.enums import Role
+
+pytestmark = pytest.mark.django_db
+START = '<form method="post" action="/applications/new/">'
+
+
+@pytest.mark.parametrize("state", ApplicationState.values)
+def test_the_start_button_shows_exactly_when_the_service_starts_one(client, state):
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    application_in(state, applicant=applicant)
+    client.force_login(applicant)
+    shown = START in client.get("/dashboard/").content.decode()
+    before = Application.objects.filter(applicant=applicant).count()
+    client.post("/applications/new/")
+    started = Application.objects.filter(applicant=applicant).count() == before + 1
+    assert (state, shown) == (state, started)
+    assert (state, shown) == (state, state not in OPEN_STATES)
+
+
+def test_an_applicant_in_employer_review_is_not_offered_a_second_application(client):
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    application_in(ApplicationState.EMPLOYER_REVIEW, applicant=applicant)
+    client.force_login(applicant)
+    page = client.get("/dashboard/").content.decode()
+    assert START not in page
+    assert "开始新的申报" not in page
+
+
+def test_an_applicant_without_an_application_is_offered_one(client):
+    applicant = UserFactory(roles=[Role.APPLICANT])
+    client.force_login(applicant)
+    assert START in client.get("/dashboard/").content.decode()
