@@ -56,6 +56,38 @@ def _pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _demo_applicant(username: str, real_name: str, *, password: str, employer) -> User:
+    """A demo applicant (with a phone number), the applicant role at ``employer``; once."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"real_name": real_name, "email": f"{username}@example.cn", "phone": ""},
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if not user.phone:
+        user.phone = "13800138000"
+        user.save(update_fields=["phone"])
+    role_grant(user=user, role=Role.APPLICANT, organization=employer, actor=None)
+    return user
+
+
+def _demo_draft(user: User, *, employer, discipline: Discipline) -> Application:
+    """A demo draft with the achievements filled in (audited as started)."""
+    application = Application.objects.create(
+        applicant=user,
+        category=Category.HIGH_LEVEL,
+        employer=employer,
+        department="研发中心",
+        title_series=discipline.series,
+        discipline=discipline,
+        level=TitleLevel.FULL_SENIOR,
+        **SUMMARY,
+    )
+    audit_record(actor=user, action="application.create", obj=application, to_state="draft")
+    return application
+
+
 def _id_number_record(user: User, application: Application) -> None:
     """A demo resident ID number (with its right check character), once per person."""
     if not user.id_number_hash:
@@ -111,34 +143,10 @@ def demo_applications_seed(*, password: str, employer_reviewer: User) -> list[st
     pdf = _pdf()
     lines = []
     for username, real_name, state in DEMO_APPLICANTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "real_name": real_name,
-                "email": f"{username}@example.cn",
-                "phone": "13800138000",
-            },
-        )
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-        if not user.phone:
-            user.phone = "13800138000"
-            user.save(update_fields=["phone"])
-        role_grant(user=user, role=Role.APPLICANT, organization=employer, actor=None)
+        user = _demo_applicant(username, real_name, password=password, employer=employer)
         if Application.objects.filter(applicant=user).exists():
             continue
-        application = Application.objects.create(
-            applicant=user,
-            category=Category.HIGH_LEVEL,
-            employer=employer,
-            department="研发中心",
-            title_series=discipline.series,
-            discipline=discipline,
-            level=TitleLevel.FULL_SENIOR,
-            **SUMMARY,
-        )
-        audit_record(actor=user, action="application.create", obj=application, to_state="draft")
+        application = _demo_draft(user, employer=employer, discipline=discipline)
         if state != ApplicationState.DRAFT:
             _complete(application, pdf)
             _id_number_record(user, application)
@@ -203,28 +211,10 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
     pdf = _pdf()
     lines = []
     for username, real_name, state in DEMO_LATER_APPLICANTS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"real_name": real_name, "email": f"{username}@example.cn", "phone": ""},
-        )
-        if created:
-            user.set_password(password)
-            user.phone = "13800138000"
-            user.save(update_fields=["password", "phone"])
-        role_grant(user=user, role=Role.APPLICANT, organization=employer, actor=None)
+        user = _demo_applicant(username, real_name, password=password, employer=employer)
         if Application.objects.filter(applicant=user).exists():
             continue
-        application = Application.objects.create(
-            applicant=user,
-            category=Category.HIGH_LEVEL,
-            employer=employer,
-            department="研发中心",
-            title_series=discipline.series,
-            discipline=discipline,
-            level=TitleLevel.FULL_SENIOR,
-            **SUMMARY,
-        )
-        audit_record(actor=user, action="application.create", obj=application, to_state="draft")
+        application = _demo_draft(user, employer=employer, discipline=discipline)
         _complete(application, pdf)
         _id_number_record(user, application)
         services.application_submit(application=application, actor=user, declaration=True)
