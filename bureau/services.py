@@ -331,8 +331,7 @@ def public_objection_raise(
             created_at=now,
         )
         if checked is not None:
-            evidence.seek(0)
-            objection.evidence.save(checked.storage_name, evidence, save=False)
+            objection.evidence.save(checked.storage_name, checked.file(), save=False)
             stored.append(objection.evidence)
             objection.evidence_name = checked.display_name
         objection.save()

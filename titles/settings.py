@@ -231,6 +231,8 @@ MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 10
 # The longest a PDF check may run (in a child process) before the file is refused as too complex;
 # keep it below the web server's request timeout.
 MATERIAL_CHECK_SECONDS = float(os.environ.get("MATERIAL_CHECK_SECONDS", "20"))
+# The most pages one PDF material may have, counted in the page tree as parsed (issue #27).
+MATERIAL_MAX_PAGES = int(os.environ.get("MATERIAL_MAX_PAGES", "2000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -160,8 +160,7 @@ def internal_objection_raise(
             notice=notice, objector=actor, objector_real_name=real_name, statement=statement
         )
         if checked is not None:
-            evidence.seek(0)
-            objection.evidence.save(checked.storage_name, evidence, save=False)
+            objection.evidence.save(checked.storage_name, checked.file(), save=False)
             stored.append(objection.evidence)
             objection.evidence_name = checked.display_name
         objection.save()

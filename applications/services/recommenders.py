@@ -293,7 +293,6 @@ def recommender_respond(
             )
             locked.letter = version_add(
                 material=material,
-                uploaded_file=letter_file,
                 checked=checked,
                 uploaded_by=application.applicant,
                 stored=stored,

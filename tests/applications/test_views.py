@@ -1,3 +1,4 @@
+import hashlib
 from urllib.parse import quote
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications.enums import ApplicationState, MaterialSlot, RecommenderKind
 from applications.models import Application, MaterialVersion
 from applications.services import recommender_token
+from tests.applications import upload_files
 from tests.applications.factories import (
     ApplicationFactory,
     add_material,
@@ -150,6 +152,53 @@ def test_upload_accepted_then_new_version(client):
         )
         assert version.file.name != "学位.pdf" and "学位" not in version.file.name
     assert application.materials.count() == 1
+
+
+def test_upload_stores_an_image_encoded_again_without_the_script(client):
+    """Issue #27: a PNG with a script after its end chunk and another in a tEXt chunk is
+    stored as its pixels only; the version's size and digest are those of the stored file."""
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    data = upload_files.png_with_text_chunk() + upload_files.SCRIPT
+    response = client.post(
+        f"/applications/{application.pk}/materials/upload/",
+        {
+            "slot": MaterialSlot.IDENTITY_DOCUMENT,
+            "file": SimpleUploadedFile("身份证.png", data, "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    version = MaterialVersion.objects.get()
+    with version.file.open("rb") as stored:
+        content = stored.read()
+    assert upload_files.SCRIPT not in content and b"tEXt" not in content
+    assert (version.kind, version.size, version.sha256) == (
+        "png",
+        len(content),
+        hashlib.sha256(content).hexdigest(),
+    )
+
+
+def test_upload_of_a_pdf_with_an_outside_action_is_refused_in_the_users_language(client):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    response = client.post(
+        f"/applications/{application.pk}/materials/upload/",
+        {
+            "slot": MaterialSlot.DEGREE_CERTIFICATE,
+            "file": SimpleUploadedFile(
+                "学位.pdf", upload_files.pdf_open_action_gotor_unc(), "application/pdf"
+            ),
+        },
+        HTTP_X_REQUESTED_WITH="fetch",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "该 PDF 文件含有打开其他文件、发送或获取数据、或执行 PDF 阅读器命令的操作，不予接受。"
+        "请将其打印为新的 PDF 文件后上传。"
+    )
+    assert not MaterialVersion.objects.exists()
 
 
 def test_guided_steps_save_a_draft(client):
