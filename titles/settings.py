@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "titles.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "titles.middleware.ContentSecurityPolicyMiddleware",
+    # A request with control characters in its text is refused before anything that stores or
+    # looks up what the client sent (titles/input_guard.py, issue #27).
+    "titles.input_guard.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

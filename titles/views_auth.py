@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from titles.forms_auth import PasswordResetRequestForm, TokenForm
+from titles.forms_auth import PasswordResetRequestForm, SignInForm, TokenForm
 from titles.twofactor import (
     ENROLMENT_SESSION_KEY,
     enrolment_key_for,
@@ -40,6 +40,7 @@ class SignInView(auth_views.LoginView):
     """Django's sign-in (django-axes counts failures); every outcome is audited."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
