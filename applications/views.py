@@ -21,6 +21,7 @@ from applications.enums import (
     Category,
     MaterialSlot,
     RecommenderKind,
+    RecommenderStatus,
 )
 from applications.errors import ApplicationError
 from applications.forms import (
@@ -585,7 +586,19 @@ def application_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the recommender's page (no account: the signed link and an emailed code) -----------------
 
-RECOMMENDER_SESSION_KEY = "recommender_verified"
+# The confirmations this browser holds, by recommender: the emailed code confirms the browser
+# that entered it, not the link (a forwarded email is not enough).
+RECOMMENDER_SESSION_KEY = "recommender_confirmations"
+
+
+def _confirmation_of(request: HttpRequest, recommender) -> str | None:
+    return request.session.get(RECOMMENDER_SESSION_KEY, {}).get(str(recommender.pk))
+
+
+def _confirmation_keep(request: HttpRequest, recommender, confirmation: str) -> None:
+    confirmations = dict(request.session.get(RECOMMENDER_SESSION_KEY, {}))
+    confirmations[str(recommender.pk)] = confirmation
+    request.session[RECOMMENDER_SESSION_KEY] = confirmations
 
 
 @require_http_methods(["GET", "POST"])
@@ -610,11 +623,12 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
             if action == "verify":
                 code_form = CodeForm(request.POST)
                 if code_form.is_valid():
-                    services.recommender_verify_code(
+                    confirmation = services.recommender_verify_code(
                         recommender=recommender,
                         code=code_form.cleaned_data["code"],
                         user=request.user,
                     )
+                    _confirmation_keep(request, recommender, confirmation)
                     return redirect(request.path)
             elif action == "respond":
                 recommendation_form = RecommendationForm(request.POST, request.FILES)
@@ -622,6 +636,7 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
                     data = recommendation_form.cleaned_data
                     services.recommender_respond(
                         recommender=recommender,
+                        confirmation=_confirmation_of(request, recommender),
                         senior_title=data["senior_title"],
                         senior_title_level=data["senior_title_level"],
                         title_certificate_number=data["title_certificate_number"],
@@ -637,6 +652,10 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
         except (ApplicationError, UploadRefused) as error:
             messages.error(request, error.message)
         recommender.refresh_from_db()
+    responded = recommender.status == RecommenderStatus.RESPONDED
+    confirmed = services.recommender_confirmed(
+        recommender=recommender, confirmation=_confirmation_of(request, recommender)
+    )
     return render(
         request,
         "applications/recommend.html",
@@ -645,6 +664,10 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
             "application": recommender.application,
             "code_form": code_form,
             "form": recommendation_form,
+            "responded": responded,
+            "confirmed": confirmed and not responded,
+            # Confirmed once, but not (or no longer) in this browser: say why a code is asked.
+            "confirmed_elsewhere": not confirmed and recommender.verified_at is not None,
         },
     )
 

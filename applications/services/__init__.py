@@ -28,6 +28,7 @@ from applications.services.employer import (
 from applications.services.materials import material_delete, material_upload
 from applications.services.recommenders import (
     RECOMMENDER_TOKEN_SALT,
+    recommender_confirmed,
     recommender_from_token,
     recommender_invite,
     recommender_remind,
@@ -66,6 +67,7 @@ __all__ = [
     "internal_objection_raise",
     "material_delete",
     "material_upload",
+    "recommender_confirmed",
     "recommender_from_token",
     "recommender_invite",
     "recommender_remind",

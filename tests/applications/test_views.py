@@ -1,10 +1,13 @@
 import hashlib
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-from applications.enums import ApplicationState, MaterialSlot, RecommenderKind
+from applications.enums import ApplicationState, MaterialSlot, RecommenderKind, RecommenderStatus
 from applications.models import Application, MaterialVersion
 from applications.services import recommender_token
 from tests.applications import upload_files
@@ -78,6 +81,69 @@ def test_outsiders_get_404_on_the_application_and_every_file(client, submitted):
     assert client.get(f"/applications/{submitted.pk}/").status_code == 404
     for version_id in version_ids:
         assert client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 404
+
+
+def _code_from_outbox(recommender) -> str:
+    from titles.models import OutboxEmail
+
+    body = OutboxEmail.objects.filter(to_address=recommender.email).latest("id").body
+    return next(w for w in body.replace("：", " ").split() if w.isdigit() and len(w) == 6)
+
+
+def test_a_forwarded_recommender_link_asks_another_browser_for_a_new_code():
+    """Issue #27: once the recommender entered the code, the link alone opened and sent the form
+    in any browser. Now the confirmation is the browser session's: a second browser sees the
+    code form and nothing of the application, and cannot send a recommendation."""
+    application = ApplicationFactory(academic_proficiency="发表论文二十篇，主持国家重点项目。")
+    recommender = add_recommender(application, RecommenderKind.EXPERT, responded=False)
+    url = f"/recommend/{recommender_token(recommender)}/"
+    recommender_browser, forwarded_to = Client(), Client()
+    recommender_browser.post(url, {"action": "send_code"})
+    recommender_browser.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    page = recommender_browser.get(url).content.decode()
+    assert "发表论文二十篇" in page and 'value="respond"' in page
+
+    other = forwarded_to.get(url).content.decode()
+    assert "发表论文二十篇" not in other and 'value="respond"' not in other
+    assert 'value="verify"' in other
+    assert "您已在其他浏览器中确认身份，或确认已过期" in other
+    answer = {
+        "action": "respond",
+        "senior_title": "教授",
+        "senior_title_level": "full_senior",
+        "title_certificate_number": "ZG-9",
+        "field": "人工智能",
+        "opinion": "伪造的推荐意见。",
+    }
+    refused = forwarded_to.post(url, answer, follow=True).content.decode()
+    assert "请先在本浏览器中使用新的邮件验证码确认身份" in refused
+    recommender.refresh_from_db()
+    assert (recommender.status, recommender.opinion) == (RecommenderStatus.VERIFIED, "")
+
+    # The second browser's own code confirms it, and the first one must ask again.
+    forwarded_to.post(url, {"action": "send_code"})
+    forwarded_to.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    assert 'value="respond"' not in recommender_browser.get(url).content.decode()
+    assert forwarded_to.post(url, answer).status_code == 302
+    recommender.refresh_from_db()
+    assert (recommender.status, recommender.opinion) == (
+        RecommenderStatus.RESPONDED,
+        "伪造的推荐意见。",
+    )
+
+
+def test_a_recommender_confirmation_expires_in_the_browser_too():
+    application = ApplicationFactory()
+    recommender = add_recommender(application, RecommenderKind.EXPERT, responded=False)
+    url = f"/recommend/{recommender_token(recommender)}/"
+    browser = Client()
+    browser.post(url, {"action": "send_code"})
+    browser.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    recommender.refresh_from_db()
+    assert 'value="respond"' in browser.get(url).content.decode()
+    with time_machine.travel(recommender.verified_at + timedelta(hours=2), tick=False):
+        page = browser.get(url).content.decode()
+    assert 'value="respond"' not in page and 'value="verify"' in page
 
 
 def test_the_applicant_and_their_employer_reviewer_see_it(client, submitted):
