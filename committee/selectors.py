@@ -65,6 +65,23 @@ def turnout(item) -> int:
     return Participation.objects.filter(item=item).count()
 
 
+def members_yet_to_vote(item) -> list:
+    """The members present at the item's meeting, not recused, who have not voted on it yet,
+    by name (who, never how: rule 7). A ballot closes only when this is empty (rule 6)."""
+    from django.contrib.auth import get_user_model  # the user model is resolved at call time
+
+    present = Attendance.objects.filter(meeting_id=item.meeting_id).values("member_id")
+    recused = Recusal.objects.filter(item=item).values("member_id")
+    voted = Participation.objects.filter(item=item).values("member_id")
+    return sorted(
+        get_user_model()
+        .objects.filter(pk__in=present)
+        .exclude(pk__in=recused)
+        .exclude(pk__in=voted),
+        key=lambda user: (user.display_name, user.pk),
+    )
+
+
 def has_voted(user, item) -> bool:
     return Participation.objects.filter(item=item, member=user).exists()
 

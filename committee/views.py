@@ -234,6 +234,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     voted = selectors.has_voted(me, item) if item.status == BallotStatus.OPEN else False
     can_run = permissions.can_run(me, meeting)
     pending = item.status == BallotStatus.PENDING and meeting.status != MeetingStatus.CLOSED
+    is_open = item.status == BallotStatus.OPEN
+    yet_to_vote = selectors.members_yet_to_vote(item) if is_open else []
     return render(
         request,
         "committee/item_detail.html",
@@ -252,6 +254,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "voted": voted,
             "vote_form": VoteForm() if may_vote and not voted else None,
             "can_run": can_run,
+            # Who has not voted yet (names, never choices); the ballot closes when nobody is left.
+            "yet_to_vote": [member.display_name for member in yet_to_vote],
+            "may_close": can_run and is_open and not yet_to_vote,
             "can_declare": pending and me.pk not in recused,
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),
