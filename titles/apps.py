@@ -10,4 +10,5 @@ class TitlesConfig(AppConfig):
         from titles import (
             calendar,  # noqa: F401 - the calendar sweeper, kinds and audit labels
             notifications,  # noqa: F401 - registers the outbox sweeper and kinds
+            signin_throttle,  # noqa: F401 - the sign-in code's kind and the throttle's sweeper
         )

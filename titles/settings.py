@@ -210,6 +210,9 @@ AXES_CLIENT_IP_CALLABLE = "titles.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "titles.views_auth.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins
+# Wrong passwords for one user name, from all addresses together within a day, after which
+# signing in with it from an unknown browser also needs an emailed code (titles.signin_throttle).
+SIGN_IN_CHALLENGE_AFTER = int(os.environ.get("SIGN_IN_CHALLENGE_AFTER", "10"))
 # Two-factor sign-in (django-otp, TOTP): see titles.twofactor for who must use it.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "北京市高级职称评价")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
