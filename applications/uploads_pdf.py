@@ -347,8 +347,17 @@ def _inflated_size(reader: PdfReader, stream: StreamObject, *, budget: int) -> i
 
 def _flate(data: bytes, limit: int, *, keep: bool):
     """Inflate ``data`` a chunk at a time: its size (``keep=False``) or its bytes; ``_TooLarge``
-    past ``limit``. A damaged stream ends where the damage starts, as in a reader."""
-    inflater = zlib.decompressobj()
+    past ``limit``. A damaged stream ends where the damage starts, as in a reader; one without
+    the zlib header is inflated as raw deflate data, as readers (and pypdf) do."""
+    result = _inflate(data, limit, keep=keep, window=zlib.MAX_WBITS)
+    if result is None:
+        result = _inflate(data, limit, keep=keep, window=-zlib.MAX_WBITS)
+    return result if result is not None else (b"" if keep else 0)
+
+
+def _inflate(data: bytes, limit: int, *, keep: bool, window: int):
+    """``_flate`` with one kind of header; None when the very first bytes do not inflate."""
+    inflater = zlib.decompressobj(window)
     kept, size, pending = [], 0, data
     try:
         while pending:
@@ -364,7 +373,8 @@ def _flate(data: bytes, limit: int, *, keep: bool):
             if inflater.eof:
                 break
     except zlib.error:
-        pass
+        if size == 0:
+            return None
     return b"".join(kept) if keep else size
 
 

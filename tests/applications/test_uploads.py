@@ -452,7 +452,9 @@ def test_upload_check_refuses_a_real_60000_page_pdf_quickly():
 
 
 @pytest.mark.parametrize(
-    "make", [files.pdf_inflating_to, files.pdf_inflating_twice_to], ids=["once", "twice"]
+    "make",
+    [files.pdf_inflating_to, files.pdf_inflating_raw_to, files.pdf_inflating_twice_to],
+    ids=["once", "raw-deflate", "twice"],
 )
 def test_upload_check_refuses_a_stream_inflating_to_1_gib(make):
     """About 1 MB (or a few KB, deflated twice) that a reader would inflate to 1 GiB: refused

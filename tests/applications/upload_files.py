@@ -455,9 +455,10 @@ def pdf_many_pages(count: int) -> bytes:
     return bytes(out)
 
 
-def _deflated_zeros(size: int) -> bytes:
-    """``size`` zero bytes compressed with zlib (about 1,000 to 1: 1 GiB is about 1 MB)."""
-    compressor = zlib.compressobj(9)
+def _deflated_zeros(size: int, *, header: bool = True) -> bytes:
+    """``size`` zero bytes compressed with zlib (about 1,000 to 1: 1 GiB is about 1 MB), or as
+    raw deflate data without the zlib header (``header=False``)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS if header else -zlib.MAX_WBITS)
     block = bytes(1024 * 1024)
     parts = [compressor.compress(block) for _ in range(size // len(block))]
     parts.append(compressor.compress(bytes(size % len(block))))
@@ -480,6 +481,12 @@ def pdf_with_stream(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
 def pdf_inflating_to(size: int) -> bytes:
     """A PDF whose content stream inflates to ``size`` bytes (1 GiB: a file of about 1 MB)."""
     return pdf_with_stream(_deflated_zeros(size))
+
+
+@functools.cache
+def pdf_inflating_raw_to(size: int) -> bytes:
+    """The same with raw deflate data (no zlib header), which readers inflate too."""
+    return pdf_with_stream(_deflated_zeros(size, header=False))
 
 
 @functools.cache
