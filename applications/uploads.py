@@ -13,56 +13,37 @@ Nothing the client says is trusted. ``upload_check`` runs, in this order, and re
    The extension and the content type the browser declared must both agree with what was found,
    and the kind must be one the slot takes.
 4. **A full parse.**
-   *PDF* (pypdf, in a child process limited in time and memory, since pypdf has quadratic paths
-   on crafted files; running out is ``pdf_too_complex``): a ``%PDF-x.y`` header at byte 0 and an
-   ``%%EOF`` marker in the last 1 KB; not encrypted in any way; at least one page; every object
-   the cross-reference table names loads.
-   Then every indirect object is scanned: those the table names (object streams included) *and*
-   every ``N G obj`` in the raw bytes (older revisions, orphans, the members of every object
-   stream). Each is walked through its direct sub-objects only: references are never followed,
-   so cycles cannot loop, and the walk is bounded. A name in ``FORBIDDEN_NAMES`` anywhere (as a
-   key, an action type or a subtype) refuses the file: JavaScript (``/JS``, ``/JavaScript``),
-   ``/Launch``, embedded files (``/EmbeddedFiles``, ``/EF``, ``/FileAttachment``, ``/GoToE``),
-   active content (``/XFA``, ``/RichMedia``, ``/3D``). As a backstop against parser tricks the
-   same names are also looked for in the raw syntax (stream bodies cut out, ``#xx`` decoded).
+   *PDF*: in a child process limited in time and memory (pypdf has quadratic paths on crafted
+   files; running out is ``pdf_too_complex``), by ``applications.uploads_pdf``: nothing before
+   the header or after the last ``%%EOF``, not encrypted, at most ``MATERIAL_MAX_PAGES`` pages
+   as found in the page tree, a bounded inflation of its streams, no active content (JavaScript,
+   launch actions, embedded files, media) and no action that leaves the document by itself or
+   opens anything but a web or e-mail link.
    *JPEG, PNG* (Pillow, only its JPEG or PNG decoder): the declared width x height must be at most
    ``MAX_IMAGE_PIXELS`` before anything is decoded (Pillow's own bomb guard is an error too); then
-   ``verify()`` and, on a fresh open, a full ``load()``, which refuses truncated images.
+   ``verify()`` and, on a fresh open, a full ``load()``, which refuses truncated images. An
+   accepted image is encoded again from its pixels: ``CheckedUpload.content`` is what is stored.
 """
 
 import hashlib
 import io
-import logging
 import re
-import resource
 import subprocess
 import sys
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-    read_object,
-)
+from PIL import Image, ImageOps, JpegImagePlugin
 
 KINDS = {"pdf", "jpeg", "png"}
 MAX_NAME_LENGTH = 200
 MAX_IMAGE_PIXELS = 50_000_000
-MAX_PDF_OBJECTS = 100_000  # indirect objects scanned, all sources together
-MAX_PDF_NODES = 10_000_000  # keys, values and array items visited, all objects together
-PDF_CHECK_MEMORY = 1024 * 1024 * 1024  # address space of the child that parses a PDF
-
 EXTENSION_KINDS = {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
 STORED_EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 CONTENT_TYPES = {  # what browsers send; the first is the one we serve
@@ -82,23 +63,6 @@ EXECUTABLE_MAGIC = re.compile(
     rb"\x7fELF|MZ|#!|\xfe\xed\xfa[\xce\xcf]|[\xce\xcf]\xfa\xed\xfe|\xca\xfe\xba\xbe"
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PDF_WHITESPACE = rb"[\x00\t\n\f\r ]"
-OBJECT_HEADER = re.compile(rb"(?<![0-9])\d{1,10}%s+\d{1,5}%s+obj\b%s*" % ((PDF_WHITESPACE,) * 3))
-LEADING_WHITESPACE = re.compile(PDF_WHITESPACE + rb"*")
-STREAM_BODY = re.compile(rb"(?<![A-Za-z])stream\r?\n.*?endstream", re.DOTALL)
-NAME_TOKEN = re.compile(rb"/([^\x00\t\n\f\r ()<>\[\]{}/%]+)")
-HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-# Names (keys, action types, subtypes) that only ever appear in what we refuse: found anywhere,
-# in a parsed object or in the raw syntax, they refuse the file.
-FORBIDDEN_NAMES = {
-    **dict.fromkeys(("JS", "JavaScript"), "pdf_javascript"),
-    "Launch": "pdf_launch",
-    **dict.fromkeys(
-        ("EmbeddedFiles", "EmbeddedFile", "EF", "FileAttachment", "GoToE"), "pdf_embedded"
-    ),
-    **dict.fromkeys(("XFA", "RichMedia", "3D"), "pdf_active"),
-    "Encrypt": "pdf_encrypted",
-}
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
 
 MESSAGES = {
@@ -162,6 +126,32 @@ MESSAGES = {
     "pdf_too_complex": _(
         "The PDF is too complex to be checked. Print it to a new PDF and upload that instead."
     ),
+    "pdf_extra_data": _(
+        "The PDF carries other data besides the document (it may also be a web page or an "
+        "archive), which is not allowed. Print it to a new PDF and upload that instead."
+    ),
+    "pdf_too_many_pages": _(
+        "The PDF has more than %(limit)s pages, the limit for one file. Upload only the pages "
+        "the review needs, or split the document into several files."
+    ),
+    "pdf_inflation": _(
+        "The PDF contains compressed content that would expand to an excessive size when it is "
+        "opened. Print it to a new PDF and upload that instead."
+    ),
+    "pdf_link": _(
+        "The PDF contains a link that is not a web address: only links starting with http:// "
+        "or https:// and plain e-mail links are allowed. Remove the link, or print the document "
+        "to a new PDF, and upload it again."
+    ),
+    "pdf_outside_action": _(
+        "The PDF contains an action that opens another file, sends or fetches data, or runs a "
+        "command of the PDF reader, which is not allowed. Print it to a new PDF and upload that "
+        "instead."
+    ),
+    "pdf_automatic_action": _(
+        "The PDF opens a web address or another document by itself (when it is opened or a page "
+        "is shown), which is not allowed. Print it to a new PDF and upload that instead."
+    ),
     "image_too_large": _(
         "The image has more than %(limit)s pixels in total. "
         "Reduce its resolution and upload it again."
@@ -189,10 +179,16 @@ class UploadRefused(Exception):
 class CheckedUpload:
     kind: str  # "pdf", "jpeg" or "png", as found in the content
     display_name: str  # the user's file name, for display and download only
-    size: int
-    sha256: str
+    size: int  # of ``content``
+    sha256: str  # of ``content``
     content_type: str  # the one to serve it with
     storage_name: str  # random, never derived from the user's name
+    # What to store: a PDF as uploaded, an image as we encoded it again (nothing else kept).
+    content: bytes = field(default=b"", repr=False)
+
+    def file(self) -> ContentFile:
+        """``content`` as a file to save under ``storage_name`` (never the upload itself)."""
+        return ContentFile(self.content, name=self.storage_name)
 
 
 def store_name(kind: str = "") -> str:
@@ -228,15 +224,17 @@ def upload_check(
         raise UploadRefused("declared_type_mismatch", found=found.upper())
     if found == "pdf":
         _check_pdf_isolated(data)
+        content = data
     else:
-        _check_image(data, found)
+        content = _check_image(data, found)
     return CheckedUpload(
         kind=found,
         display_name=display_name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         content_type=CONTENT_TYPES[found][0],
         storage_name=store_name(found),
+        content=content,
     )
 
 
@@ -303,7 +301,8 @@ def _check_pdf_isolated(data: bytes) -> None:
     on crafted files (a 20 KB file can take seconds, a larger one hours), and a web worker must
     not be held by one. A child that runs out of either is refused as too complex."""
     seconds = settings.MATERIAL_CHECK_SECONDS
-    code = f"from applications.uploads import _pdf_child; _pdf_child({int(seconds) + 1})"
+    pages = int(settings.MATERIAL_MAX_PAGES)
+    code = f"from applications.uploads_pdf import pdf_child; pdf_child({int(seconds) + 1}, {pages})"
     try:
         child = subprocess.run(  # noqa: S603 - our own interpreter and code, no user input
             [sys.executable, "-c", code],
@@ -320,139 +319,19 @@ def _check_pdf_isolated(data: bytes) -> None:
         raise UploadRefused("pdf_too_complex")
     if child.returncode != 0 or (outcome != "ok" and outcome not in MESSAGES):
         raise RuntimeError(f"The PDF check failed: {child.stderr.decode(errors='replace')}")
+    if outcome == "pdf_too_many_pages":
+        raise UploadRefused(outcome, limit=f"{pages:,}")
     if outcome != "ok":
         raise UploadRefused(outcome)
-
-
-def _pdf_child(cpu_seconds: int) -> None:
-    """The child's side: the PDF on stdin, "ok" or the refusal code on stdout."""
-    resource.setrlimit(resource.RLIMIT_AS, (PDF_CHECK_MEMORY, PDF_CHECK_MEMORY))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    logging.disable(logging.CRITICAL)  # pypdf's warnings about the file: the parent decides
-    try:
-        _check_pdf(sys.stdin.buffer.read())
-    except UploadRefused as refused:
-        sys.stdout.write(refused.code)
-    except MemoryError:
-        sys.stdout.write("pdf_too_complex")
-    else:
-        sys.stdout.write("ok")
-
-
-def _check_pdf(data: bytes) -> None:
-    if not re.match(rb"%PDF-[12]\.\d", data) or b"%%EOF" not in data[-1024:]:
-        raise UploadRefused("pdf_damaged")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise UploadRefused("pdf_encrypted")
-        if len(reader.pages) == 0:
-            raise UploadRefused("pdf_no_pages")
-        objects = _xref_objects(reader)
-    except UploadRefused:
-        raise
-    except Exception as error:  # pypdf raises many kinds, RecursionError included
-        raise UploadRefused("pdf_damaged") from error
-    scan = _Scan()
-    for obj in objects:
-        scan.check(obj)
-    _check_names(STREAM_BODY.sub(b" ", data))
-    for obj in _raw_objects(reader, data):
-        scan.check(obj)
-        if isinstance(obj, StreamObject) and obj.get("/Type") == "/ObjStm":
-            for inner in _object_stream_members(reader, obj):
-                scan.check(inner)
-
-
-def _check_names(syntax: bytes) -> None:
-    """The backstop: a forbidden name anywhere in PDF syntax (stream bodies cut out beforehand,
-    object streams decoded), whatever a parser made of the objects around it."""
-    for match in NAME_TOKEN.finditer(syntax):
-        name = match.group(1)
-        if b"#" in name:
-            name = HEX_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), name)
-        _refuse_forbidden(name.decode("latin-1"))
-
-
-def _xref_objects(reader: PdfReader) -> list:
-    """Every object the cross-reference table names, loaded (a failure is a damaged file)."""
-    refs = [
-        IndirectObject(number, generation, reader)
-        for generation, entries in reader.xref.items()
-        for number in entries
-        if not reader.xref_free_entry.get(generation, {}).get(number)
-    ]
-    refs += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
-    if len(refs) > MAX_PDF_OBJECTS:
-        raise UploadRefused("pdf_too_complex")
-    return [reader.trailer, *(reader.get_object(ref) for ref in refs)]
-
-
-def _raw_objects(reader: PdfReader, data: bytes):
-    """Every ``N G obj`` in the raw bytes, parsed in place; a match that is not an object (bytes
-    inside a binary stream) is skipped."""
-    stream = io.BytesIO(data)
-    for count, match in enumerate(OBJECT_HEADER.finditer(data)):
-        if count >= MAX_PDF_OBJECTS:
-            raise UploadRefused("pdf_too_complex")
-        stream.seek(match.end())
-        try:
-            yield read_object(stream, reader)
-        except Exception:  # noqa: S112 - not an object; the cross-reference scan covers the real ones
-            continue
-
-
-def _object_stream_members(reader: PdfReader, obj_stream: StreamObject):
-    try:
-        content = obj_stream.get_data()
-        first, count = int(obj_stream["/First"]), int(obj_stream["/N"])
-        numbers = [int(n) for n in content[:first].split()][: 2 * count]
-    except Exception as error:
-        raise UploadRefused("pdf_damaged") from error
-    if count > MAX_PDF_OBJECTS:
-        raise UploadRefused("pdf_too_complex")
-    _check_names(content)
-    stream = io.BytesIO(content)
-    for offset in numbers[1::2]:
-        stream.seek(LEADING_WHITESPACE.match(content, first + offset).end())
-        try:
-            yield read_object(stream, reader)
-        except Exception as error:
-            raise UploadRefused("pdf_damaged") from error
-
-
-class _Scan:
-    """Walks objects through their direct sub-objects only. References are never followed (each
-    indirect object is scanned on its own), so a cycle cannot loop; the total walk is bounded."""
-
-    def __init__(self):
-        self.nodes = 0
-
-    def check(self, obj) -> None:
-        stack = [obj]
-        while stack:
-            node = stack.pop()
-            self.nodes += 1
-            if self.nodes > MAX_PDF_NODES:
-                raise UploadRefused("pdf_too_complex")
-            if isinstance(node, DictionaryObject):
-                stack.extend(node.keys())
-                stack.extend(node.values())
-            elif isinstance(node, ArrayObject):
-                stack.extend(node)
-            elif isinstance(node, NameObject):
-                _refuse_forbidden(node[1:])
-
-
-def _refuse_forbidden(name: str) -> None:
-    if code := FORBIDDEN_NAMES.get(name):
-        raise UploadRefused(code)
 
 
 # --- images --------------------------------------------------------------------------------
 
 
-def _check_image(data: bytes, kind: str) -> None:
+def _check_image(data: bytes, kind: str) -> bytes:
+    """Check the image and encode it again: only its pixels are kept (turned upright by its
+    orientation tag), so whatever rode along (data after the end, text or metadata chunks,
+    EXIF with its location, a second picture) is gone."""
     formats = {"jpeg": ("JPEG", "MPO"), "png": ("PNG",)}[kind]
     too_large = UploadRefused("image_too_large", limit=f"{MAX_IMAGE_PIXELS:,}")
     try:
@@ -467,9 +346,32 @@ def _check_image(data: bytes, kind: str) -> None:
             image.verify()
         with Image.open(io.BytesIO(data), formats=formats) as image:
             image.load()
+            return _encoded_again(image, kind)
     except UploadRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise too_large from error
     except Exception as error:  # Pillow raises OSError, SyntaxError, ValueError, ...
         raise UploadRefused("image_damaged") from error
+
+
+def _encoded_again(image: Image.Image, kind: str) -> bytes:
+    upright = ImageOps.exif_transpose(image)  # a new image: its pixels, turned upright
+    upright.info = {}  # Pillow would write a kept comment, colour profile or EXIF again
+    options = {"dpi": image.info["dpi"]} if "dpi" in image.info else {}
+    if kind == "jpeg":
+        # The original's quantisation tables and subsampling: as close to it as a new encoding
+        # gets (Pillow's quality="keep", which needs the opened file itself).
+        quantization = getattr(image, "quantization", None)
+        if quantization:
+            options.update(qtables=quantization, subsampling=JpegImagePlugin.get_sampling(image))
+        else:
+            options["quality"] = 95
+        fmt = "JPEG"
+    else:
+        if isinstance(image.info.get("transparency"), int | bytes | tuple):
+            options["transparency"] = image.info["transparency"]
+        fmt = "PNG"
+    out = io.BytesIO()
+    upright.save(out, fmt, **options)
+    return out.getvalue()

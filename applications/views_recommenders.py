@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import services
+from applications.enums import RecommenderStatus
 from applications.errors import ApplicationError
 from applications.forms import CodeForm, RecommendationForm, RecommenderForm
 from applications.uploads import UploadRefused
@@ -61,7 +62,19 @@ def recommender_replace(request: HttpRequest, pk: int, recommender_pk: int) -> H
 
 # --- the recommender's page -------------------------------------------------------------------
 
-RECOMMENDER_SESSION_KEY = "recommender_verified"
+# The confirmations this browser holds, by recommender: the emailed code confirms the browser
+# that entered it, not the link (a forwarded email is not enough).
+RECOMMENDER_SESSION_KEY = "recommender_confirmations"
+
+
+def _confirmation_of(request: HttpRequest, recommender) -> str | None:
+    return request.session.get(RECOMMENDER_SESSION_KEY, {}).get(str(recommender.pk))
+
+
+def _confirmation_keep(request: HttpRequest, recommender, confirmation: str) -> None:
+    confirmations = dict(request.session.get(RECOMMENDER_SESSION_KEY, {}))
+    confirmations[str(recommender.pk)] = confirmation
+    request.session[RECOMMENDER_SESSION_KEY] = confirmations
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,11 +99,12 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
             if action == "verify":
                 code_form = CodeForm(request.POST)
                 if code_form.is_valid():
-                    services.recommender_verify_code(
+                    confirmation = services.recommender_verify_code(
                         recommender=recommender,
                         code=code_form.cleaned_data["code"],
                         user=request.user,
                     )
+                    _confirmation_keep(request, recommender, confirmation)
                     return redirect(request.path)
             elif action == "respond":
                 recommendation_form = RecommendationForm(request.POST, request.FILES)
@@ -98,6 +112,7 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
                     data = recommendation_form.cleaned_data
                     services.recommender_respond(
                         recommender=recommender,
+                        confirmation=_confirmation_of(request, recommender),
                         senior_title=data["senior_title"],
                         senior_title_level=data["senior_title_level"],
                         title_certificate_number=data["title_certificate_number"],
@@ -113,6 +128,10 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
         except (ApplicationError, UploadRefused) as error:
             messages.error(request, error.message)
         recommender.refresh_from_db()
+    responded = recommender.status == RecommenderStatus.RESPONDED
+    confirmed = services.recommender_confirmed(
+        recommender=recommender, confirmation=_confirmation_of(request, recommender)
+    )
     return render(
         request,
         "applications/recommend.html",
@@ -121,5 +140,9 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
             "application": recommender.application,
             "code_form": code_form,
             "form": recommendation_form,
+            "responded": responded,
+            "confirmed": confirmed and not responded,
+            # Confirmed once, but not (or no longer) in this browser: say why a code is asked.
+            "confirmed_elsewhere": not confirmed and recommender.verified_at is not None,
         },
     )

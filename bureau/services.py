@@ -316,7 +316,7 @@ def public_objection_raise(
             client_hash=hashed,
             created_at=now,
         )
-        objection_evidence_attach(objection, evidence=evidence, checked=checked, stored=stored)
+        objection_evidence_attach(objection, checked=checked, stored=stored)
         objection.save()
         # The objector's address is kept only as the keyed hash above, not in the audit trail.
         address = current_ip.set(None)

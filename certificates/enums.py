@@ -9,6 +9,8 @@ class VerificationResult(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     UNKNOWN = "unknown", _("Unknown")
     ALTERED = "altered", _("Altered")
+    # An uploaded PDF whose bytes differ from the file the bureau issued (issue #27).
+    NOT_ISSUED = "not_issued", _("Not the issued file")
 
 
 class VerificationMethod(models.TextChoices):

@@ -4,7 +4,9 @@ Every public verification is recorded (the holder sees them) and limited per cli
 and minute; the address itself is kept only as a keyed hash.
 """
 
+import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -18,9 +20,12 @@ from certificates.enums import VerificationMethod, VerificationResult
 from certificates.models import Certificate, Verification
 from certificates.services import certificate_data, certificate_signature_valid, data_canonical
 from titles import rate_limits
+from titles.audit import GENESIS_HASH, audit_hash
+from titles.models import AuditEvent
 from titles.people import organizations_of_member
 
 R = VerificationResult
+logger = logging.getLogger(__name__)
 VERIFICATIONS_PER_MINUTE = getattr(settings, "CERTIFICATES_VERIFICATIONS_PER_MINUTE", 20)
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 NUMBER_MAX = 64
@@ -38,23 +43,84 @@ class Outcome:
     @property
     def command_word(self) -> str:
         """What ``verify_certificate`` prints: valid / revoked / unknown / tampered."""
-        return "tampered" if self.result == R.ALTERED else str(self.result.value)
+        return "tampered" if self.result in (R.ALTERED, R.NOT_ISSUED) else str(self.result.value)
 
 
 def _normalised_number(number: str) -> str:
     return (number or "").strip().upper()[:NUMBER_MAX]
 
 
-def _checked(certificate: Certificate) -> Outcome:
+# The revocation as the hash-chained audit trail records it: the application's ``revoke``
+# transition (``applications.services.application_transition`` audits every transition so).
+REVOCATION_ACTION = "application.revoke"
+APPLICATION_OBJECT_TYPE = "applications.application"
+
+
+def revocation_event_id(certificate: Certificate) -> int | None:
+    """The audit event that revoked the certificate's application, if the trail has one."""
+    return (
+        AuditEvent.objects.filter(
+            object_type=APPLICATION_OBJECT_TYPE,
+            object_id=str(certificate.application_id),
+            action=REVOCATION_ACTION,
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def _trail_event_intact(event_id: int) -> AuditEvent | None:
+    """The event, when its content matches its hash and it is linked to both neighbours in
+    the chain (an altered, moved or re-created event breaks one of the three)."""
+    event = AuditEvent.objects.filter(pk=event_id).first()
+    if event is None or audit_hash(event) != event.hash:
+        return None
+    before = AuditEvent.objects.filter(id__lt=event_id).order_by("-id").values("hash").first()
+    if event.previous_hash != (before["hash"] if before else GENESIS_HASH):
+        return None
+    after = (
+        AuditEvent.objects.filter(id__gt=event_id).order_by("id").values("previous_hash").first()
+    )
+    if after is not None and after["previous_hash"] != event.hash:
+        return None
+    return event
+
+
+def _checked(certificate: Certificate, revocation_id: int | None) -> Outcome:
+    """The answer for a certificate whose data were found: altered unless the bureau's
+    signature covers them; revoked when the audit trail records its revocation.
+
+    The revocation columns are not signed (a revoked certificate reads "revoked", not
+    "altered"), so the trail decides, not the column a database writer could clear: a
+    revocation in the trail answers "revoked" whatever the column says (the trail's moment
+    shown), one in the column but not in the trail, or a trail event that does not check, is
+    "altered". Removing the event itself breaks the chain (``manage.py verify_audit``)."""
     if not certificate_signature_valid(certificate):
         return Outcome(R.ALTERED, certificate)
-    if certificate.revoked_at is not None:
-        return Outcome(R.REVOKED, certificate)
-    return Outcome(R.VALID, certificate)
+    if revocation_id is None:
+        if certificate.revoked_at is not None:
+            return Outcome(R.ALTERED, certificate)
+        return Outcome(R.VALID, certificate)
+    event = _trail_event_intact(revocation_id)
+    if event is None:
+        return Outcome(R.ALTERED, certificate)
+    if certificate.revoked_at is None:
+        logger.error(
+            "certificate %s: revoked in the audit trail (event %s) but not in its row",
+            certificate.number,
+            event.pk,
+        )
+        certificate.revoked_at = event.occurred_at  # this answer's copy, never saved
+    return Outcome(R.REVOKED, certificate)
 
 
 def _number_outcome(
-    certificate: Certificate | None, *, name: str | None, signature: str
+    certificate: Certificate | None,
+    *,
+    name: str | None,
+    signature: str,
+    revocation_id: int | None = None,
 ) -> Outcome:
     if certificate is None:
         return Outcome(R.UNKNOWN)
@@ -67,7 +133,7 @@ def _number_outcome(
         and not keys.data_signature_valid(data_canonical(certificate_data(certificate)), signature)
     ):
         return Outcome(R.ALTERED, certificate)
-    return _checked(certificate)
+    return _checked(certificate, revocation_id)
 
 
 def certificate_check_number(
@@ -78,7 +144,8 @@ def certificate_check_number(
     bureau's signature of the row's data (else altered)."""
     # Not the signed PDF (a third of a megabyte): the answer needs only the signed data.
     certificate = Certificate.objects.defer("pdf").filter(number=_normalised_number(number)).first()
-    return _number_outcome(certificate, name=name, signature=signature)
+    revocation = revocation_event_id(certificate) if certificate is not None else None
+    return _number_outcome(certificate, name=name, signature=signature, revocation_id=revocation)
 
 
 # Every column but the signed PDF, in model order (``Certificate.from_db`` takes them so).
@@ -96,25 +163,45 @@ def _recent_and_certificate_sql() -> str:
         f"WHERE v.{quote('client_hash')} = %s AND v.{quote('verified_at')} > %s LIMIT %s) r"
     )
     certificates = quote(Certificate._meta.db_table)
+    events = quote(AuditEvent._meta.db_table)
+    revocation = (
+        f"SELECT e.{quote('id')} FROM {events} e "  # noqa: S608
+        f"WHERE e.{quote('object_type')} = %s "
+        f"AND e.{quote('object_id')} = c.{quote('application_id')}::text "
+        f"AND e.{quote('action')} = %s ORDER BY e.{quote('id')} LIMIT 1"
+    )
     return (
-        f"SELECT ({recent}), {columns} FROM (VALUES (1)) AS one "  # noqa: S608
+        f"SELECT ({recent}), ({revocation}), {columns} FROM (VALUES (1)) AS one "  # noqa: S608
         f"LEFT JOIN {certificates} c ON c.{quote('number')} = %s"
     )
 
 
-def _recent_and_certificate(*, hashed: str, since, number: str) -> tuple[int, Certificate | None]:
-    """The client's verifications since ``since`` (counted up to the limit) and the certificate
-    numbered ``number`` without its PDF, in one round trip: the public page's every request
-    makes it, and the ORM's two queries cost four times as much."""
+def _recent_and_certificate(
+    *, hashed: str, since, number: str
+) -> tuple[int, Certificate | None, int | None]:
+    """The client's verifications since ``since`` (counted up to the limit), the certificate
+    numbered ``number`` without its PDF, and the audit event of its revocation if any, in one
+    round trip: the public page's every request makes it, and the ORM's queries cost four
+    times as much."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _recent_and_certificate_sql(), [hashed, since, VERIFICATIONS_PER_MINUTE, number]
+            _recent_and_certificate_sql(),
+            [
+                hashed,
+                since,
+                VERIFICATIONS_PER_MINUTE,
+                APPLICATION_OBJECT_TYPE,
+                REVOCATION_ACTION,
+                number,
+            ],
         )
-        recent, *values = cursor.fetchone()
+        recent, revocation, *values = cursor.fetchone()
     if values[0] is None:
-        return recent, None
-    return recent, Certificate.from_db(
-        connection.alias, [field.attname for field in _ANSWER_FIELDS], values
+        return recent, None, None
+    return (
+        recent,
+        Certificate.from_db(connection.alias, [field.attname for field in _ANSWER_FIELDS], values),
+        revocation,
     )
 
 
@@ -139,7 +226,12 @@ def certificate_check_pdf(*, document: bytes) -> Outcome:
         keys.data_signature_valid(embedded_canonical, signature)
     ):
         return Outcome(R.ALTERED, certificate)
-    return _checked(certificate)
+    outcome = _checked(certificate, revocation_event_id(certificate))
+    if outcome.result == R.VALID and hashlib.sha256(document).hexdigest() != certificate.pdf_sha256:
+        # The bureau keeps the file it issued: bytes the signature does not cover (its own
+        # zero padding inside /Contents) can change while the signature still checks.
+        return Outcome(R.NOT_ISSUED, certificate)
+    return outcome
 
 
 def client_hash(client_ip: str | None) -> str:
@@ -173,12 +265,14 @@ def certificate_verify(
             raise RateLimited
         outcome = certificate_check_pdf(document=document or b"")
     else:
-        recent, certificate = _recent_and_certificate(
+        recent, certificate, revocation = _recent_and_certificate(
             hashed=hashed, since=since, number=_normalised_number(number)
         )
         if recent >= VERIFICATIONS_PER_MINUTE:
             raise RateLimited
-        outcome = _number_outcome(certificate, name=name, signature=signature)
+        outcome = _number_outcome(
+            certificate, name=name, signature=signature, revocation_id=revocation
+        )
     authenticated = getattr(user, "is_authenticated", False)
     Verification.objects.create(
         certificate=outcome.certificate,

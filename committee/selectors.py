@@ -1,5 +1,6 @@
 """Reads for the committee: what a member sees, the turnout, the decision for other stages."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
@@ -65,6 +66,21 @@ def recused_member_ids(item) -> set[int]:
 def turnout(item) -> int:
     """How many have voted on the item (never how)."""
     return Participation.objects.filter(item=item).count()
+
+
+def members_yet_to_vote(item) -> list:
+    """The members present at the item's meeting, not recused, who have not voted on it yet,
+    by name (who, never how: rule 7). A ballot closes only when this is empty (rule 6)."""
+    present = Attendance.objects.filter(meeting_id=item.meeting_id).values("member_id")
+    recused = Recusal.objects.filter(item=item).values("member_id")
+    voted = Participation.objects.filter(item=item).values("member_id")
+    return sorted(
+        get_user_model()
+        .objects.filter(pk__in=present)
+        .exclude(pk__in=recused)
+        .exclude(pk__in=voted),
+        key=lambda user: (user.display_name, user.pk),
+    )
 
 
 def has_voted(user, item) -> bool:

@@ -321,16 +321,29 @@ def ballot_cast(*, item: AgendaItem, member, choice: str) -> None:
 def ballot_close(*, item: AgendaItem, actor) -> AgendaItem:
     """Close the ballot: decrypt in memory, keep only the totals and the result.
 
-    One transaction: the item row FOR UPDATE (no cast slips in), the sealed ballots read and
-    deleted, the totals written and audited on the agenda item. The application moves (and its
-    applicant is told) when the meeting closes, so that nothing of a result reaches an applicant
-    while the meeting runs.
+    Refused until every member present and not recused has voted (rule 6). One transaction: the
+    item row FOR UPDATE (no cast slips in), the sealed ballots read and deleted, the totals
+    written and audited on the agenda item. After the commit the sealed ballots' table is
+    rewritten (``sealed_ballots_rewrite``), so the deleted ballots' bytes leave its files. The
+    application moves (and its applicant is told) when the meeting closes, so that nothing of a
+    result reaches an applicant while the meeting runs.
     """
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _chairman_only(actor, meeting)
         item = AgendaItem.objects.select_for_update().select_related("application").get(pk=item.pk)
         _expect(meeting.status == MeetingStatus.OPEN and item.status == BallotStatus.OPEN)
+        # Rule 6: the tally of a ballot that not everyone has cast can reveal a choice (one vote
+        # of four present: the tally is the ballot). The item is locked: no cast slips in now.
+        waiting = selectors.members_yet_to_vote(item)
+        if waiting:
+            raise RuleViolation(
+                _(
+                    "The ballot closes only when every member present and not recused has voted "
+                    "(abstaining is a vote): %(count)s not yet, listed on the page."
+                )
+                % {"count": len(waiting)}
+            )
         private_key = crypto.item_private_key(item_id=item.pk, salt=item.ballot_salt)
         counts = {choice: 0 for choice in Choice.values}
         for ciphertext in EncryptedBallot.objects.filter(item=item).values_list(
@@ -382,7 +395,30 @@ def ballot_close(*, item: AgendaItem, actor) -> AgendaItem:
             obj=item,
             data={"meeting": meeting.pk, "application": item.application_id, **totals},
         )
+        transaction.on_commit(sealed_ballots_rewrite, robust=True)
     return item
+
+
+def sealed_ballots_rewrite() -> None:
+    """Rewrite the sealed ballots' table so that deleted ballots leave its files.
+
+    Deleted rows stay in the table's pages, readable on disk, until their space is reused. A
+    plain VACUUM frees the space but leaves the bytes where a live ballot of another open item
+    shares the page; VACUUM FULL copies every row that a running transaction might still see,
+    so one long request elsewhere keeps them. Instead, in one short transaction that holds the
+    table exclusively (casts wait for it): copy the live rows aside, TRUNCATE (the old files are
+    dropped whatever other snapshots exist) and put them back. The table holds only the
+    ballots of items still open, so this takes milliseconds. The ballots kept go back in random
+    order, in one transaction: their physical order and transaction id no longer follow their
+    casts (and so their participations). Runs after the close commits, in its own transaction
+    (inside the close, a cast of the same item waiting for its row lock would deadlock with the
+    table lock); ``on_commit(robust=True)`` logs a failure."""
+    table = connection.ops.quote_name(EncryptedBallot._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(f"CREATE TEMPORARY TABLE kept_ballots ON COMMIT DROP AS TABLE {table}")
+        cursor.execute(f"TRUNCATE {table}")
+        cursor.execute(f"INSERT INTO {table} SELECT * FROM kept_ballots ORDER BY random()")  # noqa: S608
 
 
 def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:

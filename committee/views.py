@@ -210,6 +210,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     voted = selectors.has_voted(me, item) if item.status == BallotStatus.OPEN else False
     can_run = permissions.can_run(me, meeting)
     pending = item.status == BallotStatus.PENDING and meeting.status != MeetingStatus.CLOSED
+    is_open = item.status == BallotStatus.OPEN
+    yet_to_vote = selectors.members_yet_to_vote(item) if is_open else []
     return render(
         request,
         "committee/item_detail.html",
@@ -230,6 +232,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_run": can_run,
             "can_open_ballot": permissions.can_open_ballot(me, item),
             "can_close_ballot": permissions.can_close_ballot(me, item),
+            # Who has not voted yet (names, never choices); the ballot closes when nobody is left.
+            "yet_to_vote": [member.display_name for member in yet_to_vote],
+            "may_close": permissions.can_close_ballot(me, item) and not yet_to_vote,
             "can_declare": pending and me.pk not in recused,
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),

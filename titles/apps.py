@@ -11,4 +11,5 @@ class TitlesConfig(AppConfig):
             calendar,  # noqa: F401 - the calendar's audit labels
             deadlines,  # noqa: F401 - the deadlines' sweeper, notice kind and audit label
             notifications,  # noqa: F401 - registers the outbox sweeper and kinds
+            signin_throttle,  # noqa: F401 - the sign-in code's kind and the throttle's sweeper
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,19 @@ class TokenForm(forms.Form):
         ),
         error_messages={"required": _("Enter the 6-digit code shown in your authenticator app.")},
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length checked before ``authenticate``.
+
+    Django sets the field's ``max_length`` after the field is built, so no validator checks it:
+    a 6,000-character name reached django-axes' record of failures (255 characters) and
+    answered 500 (found by the stray-bytes fuzz, issue #27)."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class PasswordResetRequestForm(PasswordResetForm):

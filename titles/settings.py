@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "titles.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "titles.middleware.ContentSecurityPolicyMiddleware",
+    # A request with control characters in its text is refused before anything that stores or
+    # looks up what the client sent (titles/input_guard.py, issue #27).
+    "titles.input_guard.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,6 +211,9 @@ AXES_CLIENT_IP_CALLABLE = "titles.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "titles.views_auth.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins
+# Wrong passwords for one user name, from all addresses together within a day, after which
+# signing in with it from an unknown browser also needs an emailed code (titles.signin_throttle).
+SIGN_IN_CHALLENGE_AFTER = int(os.environ.get("SIGN_IN_CHALLENGE_AFTER", "10"))
 # Two-factor sign-in (django-otp, TOTP): see titles.twofactor for who must use it.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "北京市高级职称评价")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -232,6 +238,8 @@ MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 10
 # The longest a PDF check may run (in a child process) before the file is refused as too complex;
 # keep it below the web server's request timeout.
 MATERIAL_CHECK_SECONDS = float(os.environ.get("MATERIAL_CHECK_SECONDS", "20"))
+# The most pages one PDF material may have, counted in the page tree as parsed (issue #27).
+MATERIAL_MAX_PAGES = int(os.environ.get("MATERIAL_MAX_PAGES", "2000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

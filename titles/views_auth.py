@@ -1,5 +1,6 @@
 """Sign-in, the lockout page, two-factor pages, password reset (services: titles.twofactor)."""
 
+import unicodedata
 from urllib.parse import urlencode
 
 import django_otp
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -18,7 +19,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from titles.forms_auth import PasswordResetRequestForm, TokenForm
+from titles.forms_auth import PasswordResetRequestForm, SignInForm, TokenForm
+from titles.signin_throttle import (
+    known_device_for,
+    known_device_remember,
+    sign_in_challenged,
+    sign_in_code_check,
+    sign_in_code_send,
+    sign_in_code_spend,
+    sign_in_failure_count,
+)
 from titles.twofactor import (
     ENROLMENT_SESSION_KEY,
     enrolment_key_for,
@@ -36,14 +46,47 @@ from titles.twofactor import (
 # --- Sign-in and lockout ---------------------------------------------------------------------
 
 
+def _username_posted(request: HttpRequest) -> str:
+    """The user name as the sign-in form cleans it (trimmed, NFKC), without validating the form
+    (validating it checks the password)."""
+    return unicodedata.normalize("NFKC", str(request.POST.get("username", "")).strip())[:150]
+
+
 class SignInView(auth_views.LoginView):
-    """Django's sign-in (django-axes counts failures); every outcome is audited."""
+    """Django's sign-in (django-axes counts failures per name and address); every outcome is
+    audited. Wrong passwords per user name from all addresses are counted too, and past a limit
+    an unknown browser needs an emailed code before the password is even checked
+    (``titles.signin_throttle``)."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
+
+    def post(self, request, *args, **kwargs):
+        username = _username_posted(request)
+        if request.POST.get("action") == "send_code":
+            if username:
+                sign_in_code_send(username=username)
+            return self._challenge(username, code_sent=True)
+        if (
+            username
+            and sign_in_challenged(username=username)
+            and not known_device_for(request, username=username)
+            and not sign_in_code_check(username=username, code=request.POST.get("code", ""))
+        ):
+            return self._challenge(username, code_wrong=bool(request.POST.get("code")))
+        return super().post(request, *args, **kwargs)
+
+    def _challenge(self, username: str, **flags) -> HttpResponse:
+        """The sign-in page asking for the emailed code; the password was not checked."""
+        form = self.get_form_class()(self.request, initial={"username": username})
+        return self.render_to_response(self.get_context_data(form=form, challenge=True, **flags))
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        sign_in_record(user=form.get_user())
+        user = form.get_user()
+        sign_in_record(user=user)
+        sign_in_code_spend(username=user.get_username())
+        known_device_remember(self.request, response, user=user)
         return response
 
     def form_invalid(self, form):
@@ -54,6 +97,8 @@ class SignInView(auth_views.LoginView):
             failures=getattr(request, "axes_failures_since_start", None),
             failure_limit=get_failure_limit(request, {"username": form.data.get("username")}),
         )
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):  # a password was checked
+            sign_in_failure_count(username=form.cleaned_data.get("username", ""))
         return super().form_invalid(form)
 
 

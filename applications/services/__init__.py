@@ -42,6 +42,7 @@ from applications.services.objections import (
 )
 from applications.services.recommenders import (
     RECOMMENDER_TOKEN_SALT,
+    recommender_confirmed,
     recommender_from_token,
     recommender_invite,
     recommender_remind,
@@ -87,6 +88,7 @@ __all__ = [
     "material_upload",
     "objection_decide",
     "objection_evidence_attach",
+    "recommender_confirmed",
     "recommender_from_token",
     "recommender_invite",
     "recommender_remind",

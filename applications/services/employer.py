@@ -160,7 +160,7 @@ def internal_objection_raise(
         objection = InternalObjection(
             notice=notice, objector=actor, objector_real_name=real_name, statement=statement
         )
-        objection_evidence_attach(objection, evidence=evidence, checked=checked, stored=stored)
+        objection_evidence_attach(objection, checked=checked, stored=stored)
         objection.save()
         audit_record(
             actor=actor,

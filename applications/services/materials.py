@@ -45,13 +45,13 @@ def files_removed_on_failure() -> Iterator[list]:
 
 
 def version_add(
-    *, material: Material, uploaded_file, checked: CheckedUpload, uploaded_by, stored: list
+    *, material: Material, checked: CheckedUpload, uploaded_by, stored: list
 ) -> MaterialVersion:
-    """Store the checked file under its random name as the material's next version."""
+    """Store the checked file (``checked.content``, never the upload itself) under its random
+    name as the material's next version."""
     number = (
         material.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    uploaded_file.seek(0)
     version = MaterialVersion(
         material=material,
         number=number,
@@ -61,7 +61,7 @@ def version_add(
         sha256=checked.sha256,
         uploaded_by=uploaded_by,
     )
-    version.file.save(checked.storage_name, uploaded_file, save=False)
+    version.file.save(checked.storage_name, checked.file(), save=False)
     stored.append(version.file)
     version.save()
     return version
@@ -94,7 +94,6 @@ def material_upload(
             raise NotAllowed
         version = version_add(
             material=material,
-            uploaded_file=uploaded_file,
             checked=checked,
             uploaded_by=actor,
             stored=stored,

@@ -38,14 +38,14 @@ class NoticeObjections:
 
 
 def objection_evidence_attach(
-    objection: Objection, *, evidence, checked: CheckedUpload | None, stored: list
+    objection: Objection, *, checked: CheckedUpload | None, stored: list
 ) -> None:
     """Store the checked evidence file (under its random name) with the unsaved objection;
     ``stored`` collects it, to be deleted if the objection is not written after all."""
     if checked is None:
         return
-    evidence.seek(0)
-    objection.evidence.save(checked.storage_name, evidence, save=False)
+    # The checked content, not the upload: images are stored as re-encoded by the gate.
+    objection.evidence.save(checked.storage_name, checked.file(), save=False)
     stored.append(objection.evidence)
     objection.evidence_name = checked.display_name
 

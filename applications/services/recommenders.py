@@ -33,6 +33,8 @@ from titles.notifications import email_to_address
 RECOMMENDER_TOKEN_SALT = "applications.recommender.invitation"  # noqa: S105 - a salt
 CODE_VALID_MINUTES = 15
 CODE_MAX_ATTEMPTS = 5
+# How long a browser that entered the emailed code may open and send the recommendation.
+CONFIRMATION_VALID = timedelta(hours=2)
 REMIND_INTERVAL = timedelta(hours=24)
 
 
@@ -212,12 +214,37 @@ def _code_digest(recommender: Recommender, code: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def recommender_confirmation(recommender: Recommender) -> str:
+    """The proof that a browser entered the latest code: a keyed hash of the recommender, their
+    link's nonce and the moment of that confirmation. Kept in that browser's session only; a
+    later confirmation (another browser) or a new link makes it worthless."""
+    if recommender.verified_at is None:
+        return ""
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:recommender-confirmation".encode()).digest()
+    message = f"{recommender.pk}:{recommender.token_nonce}:{recommender.verified_at.isoformat()}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def recommender_confirmed(*, recommender: Recommender, confirmation: str | None) -> bool:
+    """Whether the browser holding ``confirmation`` may open and send the recommendation: it
+    entered the latest emailed code, less than ``CONFIRMATION_VALID`` ago."""
+    proof = recommender_confirmation(recommender)
+    return bool(
+        proof
+        and confirmation
+        and recommender.status == RecommenderStatus.VERIFIED
+        and timezone.now() < recommender.verified_at + CONFIRMATION_VALID
+        and hmac.compare_digest(proof, str(confirmation))
+    )
+
+
 def recommender_send_code(*, recommender: Recommender) -> None:
-    """Email a six-digit code that proves the person opening the link reads that mailbox."""
+    """Email a six-digit code that proves the person opening the link reads that mailbox
+    (again for each browser: a confirmation belongs to the browser that entered the code)."""
     with transaction.atomic():
         locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
-        if locked.status != RecommenderStatus.INVITED:
-            raise RuleViolation(_("Your identity is already confirmed."))
+        if locked.status not in (RecommenderStatus.INVITED, RecommenderStatus.VERIFIED):
+            raise RuleViolation(_("Your recommendation has already been recorded."))
         code = f"{secrets.randbelow(1_000_000):06d}"
         locked.code_hash = _code_digest(locked, code)
         locked.code_expires_at = timezone.now() + timedelta(minutes=CODE_VALID_MINUTES)
@@ -231,8 +258,11 @@ def recommender_send_code(*, recommender: Recommender) -> None:
         )
 
 
-def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -> Recommender:
-    """Confirm the recommender's identity with the emailed code."""
+def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -> str:
+    """Confirm the recommender's identity with the emailed code, for the browser that entered
+    it: returns the confirmation (``recommender_confirmation``), which the caller keeps in that
+    browser's session and passes to ``recommender_respond``. A confirmation in another browser
+    replaces it."""
     with transaction.atomic():
         locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
         if (
@@ -241,8 +271,8 @@ def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -
             and user.pk == locked.application.applicant_id
         ):
             raise RuleViolation(_("You cannot write a recommendation for your own application."))
-        if locked.status != RecommenderStatus.INVITED:
-            raise RuleViolation(_("Your identity is already confirmed."))
+        if locked.status not in (RecommenderStatus.INVITED, RecommenderStatus.VERIFIED):
+            raise RuleViolation(_("Your recommendation has already been recorded."))
         if not locked.code_hash or locked.code_expires_at < timezone.now():
             raise RuleViolation(_("The code has expired. Ask for a new one."))
         if locked.code_attempts >= CODE_MAX_ATTEMPTS:
@@ -261,7 +291,7 @@ def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -
             obj=locked.application,
             data={"recommender": locked.pk},
         )
-    return locked
+    return recommender_confirmation(locked)
 
 
 def recommender_respond(
@@ -271,19 +301,32 @@ def recommender_respond(
     senior_title_level: str,
     title_certificate_number: str,
     field: str,
+    confirmation: str | None,
     opinion: str = "",
     letter_file=None,
     user=None,
 ) -> Recommender:
-    """Record the recommender's title and their opinion (or signed letter). Final once sent."""
+    """Record the recommender's title and their opinion (or signed letter). Final once sent.
+
+    Only from the browser that entered the emailed code (``confirmation``, from
+    ``recommender_verify_code``), while that confirmation lasts: the link alone is not enough.
+    """
     checked = document_check(letter_file) if letter_file is not None else None
     with files_removed_on_failure() as stored, transaction.atomic():
         application = Application.objects.select_for_update().get(pk=recommender.application_id)
         locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
         if user is not None and user.is_authenticated and user.pk == application.applicant_id:
             raise RuleViolation(_("You cannot write a recommendation for your own application."))
-        if locked.status != RecommenderStatus.VERIFIED:
-            raise RuleViolation(_("Confirm your identity with the emailed code first."))
+        if locked.status == RecommenderStatus.RESPONDED:
+            raise RuleViolation(_("Your recommendation has already been recorded."))
+        if not recommender_confirmed(recommender=locked, confirmation=confirmation):
+            raise RuleViolation(
+                _(
+                    "Confirm your identity with a new emailed code in this browser first (a "
+                    "confirmation lasts %(hours)s hours, in the browser that entered the code)."
+                )
+                % {"hours": int(CONFIRMATION_VALID.total_seconds() // 3600)}
+            )
         if application.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
             raise RuleViolation(_("This application no longer takes recommendations."))
         if not opinion.strip() and letter_file is None:
@@ -294,7 +337,6 @@ def recommender_respond(
             )
             locked.letter = version_add(
                 material=material,
-                uploaded_file=letter_file,
                 checked=checked,
                 uploaded_by=application.applicant,
                 stored=stored,

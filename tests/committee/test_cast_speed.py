@@ -31,6 +31,13 @@ def rows(item) -> tuple[int, int]:
     )
 
 
+def abstain_the_rest(item, voters):
+    """The members who have not voted abstain: a ballot closes only when everyone has (#27)."""
+    for voter in voters:
+        if not Participation.objects.filter(item=item, member=voter).exists():
+            services.ballot_cast(item=item, member=voter, choice="abstain")
+
+
 def opened(members=3, **kwargs):
     meeting, [item], voters, chairman = in_session(members=members, **kwargs)
     services.ballot_open(item=item, actor=chairman)
@@ -46,8 +53,9 @@ def test_a_cast_is_one_statement_and_writes_one_participation_and_one_sealed_bal
     assert rows(item) == (1, 1)
     participation = Participation.objects.get(item=item)
     assert participation.member_id == voters[1].pk
+    abstain_the_rest(item, voters)
     closed = services.ballot_close(item=item, actor=chairman)
-    assert (closed.votes_cast, closed.consent, closed.oppose, closed.abstain) == (1, 0, 1, 0)
+    assert (closed.votes_cast, closed.consent, closed.oppose, closed.abstain) == (4, 0, 1, 3)
 
 
 @pytest.mark.django_db
@@ -61,8 +69,9 @@ def test_an_item_loaded_before_the_ballot_opened_is_sealed_to_the_stored_key():
     assert rows(item) == (1, 1)
     with pytest.raises(AlreadyVoted):
         services.ballot_cast(item=item, member=voters[1], choice="consent")
+    abstain_the_rest(item, voters)
     closed = services.ballot_close(item=item, actor=chairman)
-    assert (closed.votes_cast, closed.consent) == (1, 1)
+    assert (closed.votes_cast, closed.consent) == (3, 1)
 
 
 @pytest.mark.django_db
@@ -78,8 +87,9 @@ def test_a_second_cast_raises_already_voted_and_writes_nothing():
         with pytest.raises(AlreadyVoted):
             services.ballot_cast(item=item, member=voters[2], choice="abstain")
         services.ballot_cast(item=item, member=voters[1], choice="oppose")
+    abstain_the_rest(item, voters)
     closed = services.ballot_close(item=item, actor=chairman)
-    assert (closed.votes_cast, closed.consent, closed.oppose, closed.abstain) == (2, 1, 1, 0)
+    assert (closed.votes_cast, closed.consent, closed.oppose, closed.abstain) == (4, 1, 1, 2)
 
 
 @pytest.mark.django_db
@@ -115,11 +125,13 @@ def test_a_closed_ballot_or_a_meeting_not_in_session_refuses_the_cast():
         services.ballot_cast(item=item, member=voters[1], choice="consent")
     assert str(error.value.message) == NOT_OPEN
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.OPEN)
+    assert rows(item) == (0, 0)
+    abstain_the_rest(item, voters)
     services.ballot_close(item=item, actor=chairman)
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(RuleViolation) as error:  # closed: not "already voted"
         services.ballot_cast(item=item, member=voters[2], choice="consent")
     assert str(error.value.message) == NOT_OPEN
-    assert rows(item) == (0, 0)
+    assert rows(item) == (4, 0)
 
 
 @pytest.mark.django_db
@@ -144,7 +156,8 @@ def test_the_same_member_casting_twice_at_once_is_counted_once():
         "NoneType"
     ]
     assert rows(item) == (1, 1)
-    assert services.ballot_close(item=item, actor=chairman).votes_cast == 1
+    abstain_the_rest(item, voters)
+    assert services.ballot_close(item=item, actor=chairman).votes_cast == 2
 
 
 def waiting_for_a_lock(timeout: float = 10) -> bool:
@@ -195,6 +208,7 @@ def test_casts_run_side_by_side_and_the_close_waits_for_a_cast_in_flight():
     assert cast_done.wait(timeout=10)
     # Another cast is not held up by it (shared locks) ...
     services.ballot_cast(item=item, member=voters[2], choice="oppose")
+    services.ballot_cast(item=item, member=voters[0], choice="abstain")
     # ... but the close waits for it.
     closer, closed = in_thread(lambda: services.ballot_close(item=item, actor=chairman))
     assert waiting_for_a_lock()
@@ -203,7 +217,7 @@ def test_casts_run_side_by_side_and_the_close_waits_for_a_cast_in_flight():
     slow.join(timeout=30)
     closer.join(timeout=30)
     assert slow_outcome == [None]
-    assert (closed[0].votes_cast, closed[0].consent, closed[0].oppose) == (2, 1, 1)
+    assert (closed[0].votes_cast, closed[0].consent, closed[0].oppose) == (3, 1, 1)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -91,9 +91,18 @@ def test_a_meeting_with_two_items_one_approved_one_not(live_server, tmp_path):
         submit(chair, "form.ballot-open")
         members[2].goto(f"{url}/committee/items/{item_2.pk}/")
         members[2].screenshot(path=shots / "ballot-before-voting.png", full_page=True)
-        for page, choice in zip(pages, ["consent", "consent", "oppose", "abstain"], strict=True):
+        for page, choice in zip(pages[:3], ["consent", "consent", "oppose"], strict=True):
             vote(page, url, item_2.pk, choice)
+        # Issue #27: one member has not voted: the chairman sees who (never how anyone voted)
+        # and cannot close yet.
         chair.reload()
+        last = people[3].display_name
+        assert chair.locator("ul.yet-to-vote li").all_inner_texts() == [last]
+        assert chair.locator("form.ballot-close").count() == 0
+        assert "所有出席且未回避的委员都投票后" in chair.locator(".close-waits").inner_text()
+        vote(pages[3], url, item_2.pk, "abstain")
+        chair.reload()
+        assert chair.locator("ul.yet-to-vote").count() == 0
         submit(chair, "form.ballot-close")
         assert chair.locator(".result").inner_text().startswith("未通过")
         chair.screenshot(path=shots / "tally.png", full_page=True)

@@ -12,7 +12,13 @@ from django.db import connection
 
 from committee import crypto, services
 from committee.models import AgendaItem
-from tests.committee.factories import CHOICES, in_session
+from tests.committee.factories import (
+    CHOICES,
+    awaiting_committee,
+    committee_of,
+    in_session,
+    meeting_of,
+)
 
 CHOICE_WORDS = ("consent", "oppose", "abstain", "同意", "反对", "弃权")
 RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -152,3 +158,65 @@ def test_no_table_reveals_a_choice_while_the_ballot_is_open_nor_after_close(sett
                     for value in row.values()
                     for leaf in leaves(value)
                 ), table
+
+
+def table_pages(table: str) -> list[bytes]:
+    """Every page of ``table`` as PostgreSQL holds it (pageinspect reads through the buffers,
+    so what is not yet written to disk is read too)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [table])
+        (count,) = cursor.fetchone()
+        pages = []
+        for number in range(count):
+            cursor.execute("SELECT get_raw_page(%s, %s)", [table, number])
+            pages.append(bytes(cursor.fetchone()[0]))
+    return pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_ballots_sealed_votes_leave_the_tables_pages():
+    """Issue #27: deleted sealed ballots stayed readable in the table's pages until a VACUUM
+    (with the ballot key, from a backup of SECRET_KEY, and the participations' shared xmin, a
+    reader of the database could link them to voters). Another meeting's ballot is open at the
+    same time, its sealed ballots live in the same page: they stay, the closed ones are gone."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        except Exception:
+            pytest.skip("pageinspect is not available")
+    _meeting, [first], first_voters, first_chair = in_session(members=3)
+    other = committee_of(2, name="北京市高层次人才职称评审委员会（第二）")
+    second_chair = other.chairman
+    second_meeting = meeting_of(other, awaiting_committee())
+    services.meeting_open(meeting=second_meeting, actor=second_chair)
+    second_voters = [second_chair, *other.members.order_by("pk")]
+    services.roll_call(
+        meeting=second_meeting, actor=second_chair, present_ids={v.pk for v in second_voters}
+    )
+    second = AgendaItem.objects.get(meeting=second_meeting)
+    services.ballot_open(item=first, actor=first_chair)
+    services.ballot_open(item=second, actor=second_chair)
+    first, second = AgendaItem.objects.get(pk=first.pk), AgendaItem.objects.get(pk=second.pk)
+    for one, other in zip(first_voters, [*second_voters, None], strict=True):  # interleaved
+        services.ballot_cast(item=first, member=one, choice="consent")
+        if other is not None:
+            services.ballot_cast(item=second, member=other, choice="oppose")
+    from committee.models import EncryptedBallot
+
+    sealed = {
+        item.pk: [
+            bytes(b)
+            for b in EncryptedBallot.objects.filter(item=item).values_list("ciphertext", flat=True)
+        ]
+        for item in (first, second)
+    }
+    assert (len(sealed[first.pk]), len(sealed[second.pk])) == (4, 3)
+    pages = table_pages("committee_encryptedballot")
+    assert all(any(ballot in page for page in pages) for ballot in sealed[first.pk])
+
+    services.ballot_close(item=first, actor=first_chair)  # the table is rewritten after the commit
+
+    pages = table_pages("committee_encryptedballot")
+    assert not any(ballot in page for ballot in sealed[first.pk] for page in pages)
+    assert all(any(ballot in page for page in pages) for ballot in sealed[second.pk])
+    assert EncryptedBallot.objects.filter(item=second).count() == 3

@@ -43,12 +43,45 @@ def test_ballot_close_approves_with_more_than_two_thirds():
 
 
 @pytest.mark.django_db
-def test_ballot_close_at_two_thirds_with_non_voters_is_not_approved():
+def test_ballot_close_waits_for_every_present_member_not_recused():
+    """Issue #27: one vote cast of four present, closed, showed the chairman that vote (the
+    tally of one ballot is the ballot). The close is refused, saying how many are missing, until
+    each present member who is not recused has cast, and changes nothing meanwhile."""
+    _meeting, [item], voters, chairman = in_session(members=3, absent=0)
+    services.recusal_declare(item=item, member=voters[3], actor=voters[3], reason="曾是其导师")
+    services.ballot_open(item=item, actor=chairman)
+    services.ballot_cast(item=item, member=voters[1], choice="oppose")
+    assert [m.pk for m in selectors.members_yet_to_vote(item)] == [voters[2].pk, voters[0].pk]
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_close(item=item, actor=chairman)
+    assert str(error.value.message) == (
+        "The ballot closes only when every member present and not recused has voted "
+        "(abstaining is a vote): 2 not yet, listed on the page."
+    )
+    item = AgendaItem.objects.get(pk=item.pk)
+    assert (item.status, item.consent, EncryptedBallot.objects.filter(item=item).count()) == (
+        BallotStatus.OPEN,
+        None,
+        1,
+    )
+    assert not AuditEvent.objects.filter(action="committee.ballot_close").exists()
+    services.ballot_cast(item=item, member=voters[0], choice="abstain")
+    with pytest.raises(RuleViolation):
+        services.ballot_close(item=item, actor=chairman)
+    services.ballot_cast(item=item, member=voters[2], choice="abstain")
+    assert selectors.members_yet_to_vote(item) == []
+    item = services.ballot_close(item=item, actor=chairman)
+    assert (item.present, item.recused, item.votes_cast) == (3, 1, 3)
+    assert (item.consent, item.oppose, item.abstain, item.approved) == (0, 1, 2, False)
+
+
+@pytest.mark.django_db
+def test_ballot_close_at_two_thirds_with_abstentions_is_not_approved():
     meeting, [item], voters, chairman = in_session(members=5)
     services.ballot_open(item=item, actor=chairman)
-    vote_all(item, voters[:5], ["consent"] * 4 + ["abstain"])  # one present member did not vote
+    vote_all(item, voters, ["consent"] * 4 + ["abstain"] * 2)
     item = services.ballot_close(item=item, actor=chairman)
-    assert (item.present, item.votes_cast, item.consent, item.abstain) == (6, 5, 4, 1)
+    assert (item.present, item.votes_cast, item.consent, item.abstain) == (6, 6, 4, 2)
     assert item.approved is False
     services.meeting_close(meeting=meeting, actor=chairman)
     assert Application.objects.get(pk=item.application_id).state == S.NOT_APPROVED
@@ -105,9 +138,10 @@ def test_ballot_cast_twice_is_refused_and_counted_once():
 def test_ballot_cast_after_close_is_refused():
     _meeting, [item], voters, chairman = in_session(members=2)
     services.ballot_open(item=item, actor=chairman)
+    vote_all(item, voters, ["consent", "consent", "abstain"])
     services.ballot_close(item=item, actor=chairman)
-    with pytest.raises(RuleViolation) as error:
-        services.ballot_cast(item=item, member=voters[1], choice="consent")
+    with pytest.raises(RuleViolation) as error:  # not "already voted": the ballot is closed
+        services.ballot_cast(item=item, member=voters[2], choice="consent")
     assert str(error.value.message) == "The ballot on this application is not open."
 
 
@@ -142,6 +176,7 @@ def test_only_the_chairman_opens_takes_the_roll_and_closes():
     with pytest.raises(NotChairman):
         services.ballot_open(item=item, actor=member)
     services.ballot_open(item=item, actor=committee.chairman)
+    services.ballot_cast(item=item, member=member, choice="consent")
     with pytest.raises(NotChairman):
         services.ballot_close(item=item, actor=member)
     services.ballot_close(item=item, actor=committee.chairman)

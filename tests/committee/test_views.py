@@ -33,6 +33,36 @@ def test_item_page_shows_turnout_but_no_tally_while_the_ballot_is_open():
 
 
 @pytest.mark.django_db
+def test_item_page_names_who_has_not_voted_and_offers_no_close_until_all_have():
+    """Issue #27: the page says who has not voted yet (names, never choices); the chairman can
+    close only when nobody is left, and a close posted before that is refused with the rule."""
+    _meeting, [item], voters, chairman = in_session(members=3)
+    services.recusal_declare(item=item, member=voters[3], actor=voters[3], reason="曾是其导师")
+    services.ballot_open(item=item, actor=chairman)
+    services.ballot_cast(item=item, member=voters[1], choice="oppose")
+    client = client_of(chairman)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/committee/items/{item.pk}/").content.decode()
+    listed = html.split('<ul class="yet-to-vote"', 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 2
+    assert voters[0].display_name in listed and voters[2].display_name in listed
+    assert voters[1].display_name not in listed and voters[3].display_name not in listed
+    assert "oppose" not in listed.lower()
+    assert 'class="inline ballot-close"' not in html
+    assert "The ballot can be closed once every member present and not recused has voted" in html
+    refused = client.post(f"/committee/items/{item.pk}/ballot/close/", follow=True)
+    assert (
+        "The ballot closes only when every member present and not recused has voted "
+        "(abstaining is a vote): 2 not yet, listed on the page." in refused.content.decode()
+    )
+    for voter in (voters[0], voters[2]):
+        services.ballot_cast(item=item, member=voter, choice="abstain")
+    html = client.get(f"/committee/items/{item.pk}/").content.decode()
+    assert 'class="yet-to-vote"' not in html
+    assert 'class="inline ballot-close"' in html
+
+
+@pytest.mark.django_db
 def test_item_page_shows_the_tally_after_close():
     _meeting, [item], voters, chairman = in_session(members=2)
     services.ballot_open(item=item, actor=chairman)

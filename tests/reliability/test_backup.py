@@ -114,3 +114,16 @@ def test_a_dump_restored_into_a_fresh_database_verifies(tmp_path):
     finally:
         with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+
+
+def test_the_documented_files_backup_leaves_the_secret_key_out():
+    """Issue #27: the files backup held ``secret_key``; with BALLOT_SECRET unset every ballot key
+    derives from it, so a backup reader who also read the database during an open ballot could
+    open the sealed ballots. The secrets go to the password safe, not into the archive."""
+    text = (ROOT / "docs" / "operations.md").read_text()
+    archives = [line for line in text.splitlines() if line.startswith("tar -czf")]
+    assert archives, "operations.md shows no files backup"
+    for line in archives:
+        assert "secret_key" not in line.split()
+        assert not any(word in line for word in ("SECRET_KEY", "BALLOT_SECRET", ".env"))
+    assert "never in the files backup" in text

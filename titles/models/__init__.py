@@ -4,6 +4,7 @@ from titles.models.audit import AuditEvent
 from titles.models.calendar import *  # noqa: F403
 from titles.models.notifications import *  # noqa: F403
 from titles.models.people import *  # noqa: F403
+from titles.models.signin import SignInThrottle
 from titles.models.user import User
 
-__all__ = ["AuditEvent", "User"]
+__all__ = ["AuditEvent", "SignInThrottle", "User"]
