@@ -9,6 +9,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from applications.views import detail_section_register
         from certificates import (
+            checks,  # noqa: F401 - registers the production check of the certificate keys
             notifications,  # noqa: F401 - registers the notification kinds
             services,  # noqa: F401 - registers the certificates sweeper
         )

@@ -9,5 +9,6 @@ class TitlesConfig(AppConfig):
     def ready(self):
         from titles import (
             calendar,  # noqa: F401 - the calendar sweeper, kinds and audit labels
+            checks,  # noqa: F401 - registers the production key checks
             notifications,  # noqa: F401 - registers the outbox sweeper and kinds
         )

@@ -4,6 +4,7 @@ Safe production defaults: DEBUG is off unless ``DEBUG=1``; cookies are secure; H
 The run command (``./dev run``) sets the variables a developer needs.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -42,6 +43,10 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = _secret_key()
+# With DEBUG off, a key from the data folder is refused (titles.checks): every machine must share
+# one SECRET_KEY. The test settings allow the development keys; `./dev run` turns DEBUG on.
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+DEVELOPMENT_KEYS_ALLOWED = False
 # Encrypts personal data (resident ID numbers). Unset: derived from SECRET_KEY (titles.id_numbers);
 # production sets it, so that rotating SECRET_KEY does not make the stored numbers unreadable.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
@@ -77,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the scheme or the client's address (titles.middleware).
+    "titles.middleware.ProxyHeadersMiddleware",
     # Outermost: a marked page seen by the same request on unchanged data is answered from the
     # cache before sessions or users are loaded (titles/page_cache.py).
     "titles.page_cache.SnapshotPageCacheMiddleware",
@@ -278,7 +285,21 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY"):
+# Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For are read only from a peer in
+# TRUSTED_PROXIES (titles.middleware.ProxyHeadersMiddleware drops them from anyone else), and
+# the client's address is the one PROXY_HOPS proxies back (titles.middleware.client_ip).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
+if PROXY_HOPS < 1:
+    raise ImproperlyConfigured("PROXY_HOPS counts the proxies in front of the site: at least 1.")
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -14,6 +14,8 @@ os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 from titles.settings import *  # noqa: F403
 from titles.settings import DATA_DIR, STATIC_ROOT
 
+# The tests keep the development keys (titles.checks refuses them only in production).
+DEVELOPMENT_KEYS_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = DATA_DIR / "test-media"
 STORAGES = {
