@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from titles.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
 
@@ -84,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before anything reads the scheme or the client's address (titles.middleware).
     "titles.middleware.ProxyHeadersMiddleware",
+    # The request id, the request log line and the request metrics (titles.middleware_ops).
+    "titles.middleware_ops.RequestObservabilityMiddleware",
     # Outermost: a marked page seen by the same request on unchanged data is answered from the
     # cache before sessions or users are loaded (titles/page_cache.py).
     "titles.page_cache.SnapshotPageCacheMiddleware",
@@ -179,6 +183,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Celery's file scheduler plus beat's heartbeat (titles.heartbeat), read by its healthcheck.
+CELERY_BEAT_SCHEDULER = "titles.celery:HeartbeatScheduler"
 SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -302,13 +308,28 @@ except ValueError as error:
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "axes": {"level": "WARNING"},  # failures and lockouts; not every successful sign-in
-    },
-}
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(entry, strict=False) for entry in env_list("METRICS_ALLOWED_NETWORKS")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from None
+
+# --- Logs and error reports -----------------------------------------------------------------
+# One JSON object per line in production (titles.logs); plain text under `./dev run`.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+# Celery keeps Django's logging (the same JSON lines) instead of its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Optional error reports (Sentry): on only with SENTRY_DSN; personal and ballot data scrubbed.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from titles.error_reporting import error_reporting_init
+
+    error_reporting_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from titles import views, views_auth, views_notifications, views_signup
+from titles import views, views_auth, views_notifications, views_ops, views_signup
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views_ops.metrics, name="metrics"),
     path("accounts/login/", views_auth.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/verify/", views_auth.two_factor_verify, name="two_factor_verify"),
