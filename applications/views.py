@@ -37,6 +37,7 @@ from applications.forms import (
 )
 from applications.uploads import UploadRefused
 from applications.views_agency import eligibility_context
+from titles.files import stored_file_response
 from titles.people import id_number_for_viewer, person_set_id_number, person_update
 
 STEPS = [
@@ -411,14 +412,15 @@ def material_download(request: HttpRequest, pk: int, version_pk: int) -> FileRes
         selectors.material_versions_visible_to(request.user).filter(material__application_id=pk),
         pk=version_pk,
     )
-    response = FileResponse(
-        version.file.open("rb"), as_attachment=True, filename=version.original_name
+    response = stored_file_response(
+        version.file,
+        filename=version.original_name,
+        content_type={
+            "pdf": "application/pdf",
+            "jpeg": "image/jpeg",
+            "png": "image/png",
+        }.get(version.kind, "application/octet-stream"),
     )
-    response["Content-Type"] = {
-        "pdf": "application/pdf",
-        "jpeg": "image/jpeg",
-        "png": "image/png",
-    }.get(version.kind, "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

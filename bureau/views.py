@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from bureau.forms import (
 )
 from bureau.models import PublicObjection, SpecialIssuance
 from titles.db import joins_as_written
+from titles.files import stored_file_response
 from titles.middleware import client_ip
 from titles.page_cache import cached_by_snapshot
 
@@ -250,13 +251,7 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _objection(request, pk)
-    if not objection.evidence:
-        raise Http404
-    try:
-        stream = objection.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(stream, as_attachment=True, filename=objection.evidence_name)
+    return stored_file_response(objection.evidence, filename=objection.evidence_name)
 
 
 # --- the application page and the dashboard -------------------------------------------------

@@ -244,8 +244,47 @@ MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 10
 # The longest a PDF check may run (in a child process) before the file is refused as too complex;
 # keep it below the web server's request timeout.
 MATERIAL_CHECK_SECONDS = float(os.environ.get("MATERIAL_CHECK_SECONDS", "20"))
+# Uploaded files: the local disk under MEDIA_ROOT (one machine), or an S3-compatible object store
+# (several machines; titles.files streams downloads from either after the view's checks).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "filesystem")
+if FILE_STORAGE == "filesystem":
+    DEFAULT_FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL).")
+    DEFAULT_FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            # Unset: Amazon S3 itself; else the store's address (MinIO, Ceph, a cloud's S3 API).
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, ~/.aws).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for stores without bucket subdomains (MinIO); unset: boto3 chooses.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "signature_version": "s3v4",
+            # Names are random (uuid4), never reused: never overwrite, never rename.
+            "file_overwrite": False,
+            # Private objects; nothing is ever linked to directly (downloads stream through us).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "object_parameters": (
+                {"ServerSideEncryption": os.environ["S3_SERVER_SIDE_ENCRYPTION"]}
+                if os.environ.get("S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+            # A path to the CA bundle of an internal store's certificate, or unset.
+            "verify": os.environ.get("S3_CA_BUNDLE") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured("FILE_STORAGE is filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
