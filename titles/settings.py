@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes (titles.recovery_codes)
     "axes",
     "titles",
     "applications",
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff roles: signed out after TWO_FACTOR_SESSION_IDLE_SECONDS without a page.
+    "titles.middleware_2fa.TwoFactorSessionMiddleware",
     "titles.middleware_2fa.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
@@ -224,6 +227,16 @@ AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "北京市高级职称评价")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the emailed link works for one day
+# People who must use two-factor sign-in are signed out after this long without a page (8 hours
+# unless set); everyone else keeps Django's two weeks (SESSION_COOKIE_AGE).
+TWO_FACTOR_SESSION_IDLE_SECONDS = int(
+    float(os.environ.get("TWO_FACTOR_SESSION_IDLE_HOURS", "8")) * 3600
+)
+# Actions that send an email, limited per client address (and per email address for a reset)
+# and hour (titles.send_limits); a recommender's code per invited address and hour.
+SIGNUPS_PER_HOUR = int(os.environ.get("SIGNUPS_PER_HOUR", "10"))
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "5"))
+RECOMMENDER_CODES_PER_HOUR = int(os.environ.get("RECOMMENDER_CODES_PER_HOUR", "5"))
 ANONYMOUS_USER_NAME = None
 
 # --- Language and time ----------------------------------------------------------------------

@@ -138,6 +138,8 @@ EXPECTED = {
     "logout": (405, 405, 405, 405, 405, 405, 405, 405, 405),
     "two_factor_verify": (LOGIN, RD, RD, RD, RD, RD, RD, RD, RD),
     "two_factor_setup": (LOGIN, 200, 200, 200, RD, RD, RD, RD, RD),
+    "two_factor_recovery": (LOGIN, RD, RD, RD, RD, RD, RD, RD, RD),
+    "two_factor_recovery_codes": (LOGIN, RD, RD, RD, 200, 200, 200, 200, 200),
     "password_reset": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_reset_done": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_reset_confirm": (200, 200, 200, 200, 200, 200, 200, 200, 200),

@@ -276,7 +276,8 @@ def test_enrolment_confirms_the_device_only_with_the_right_code(client):
         code = code_for(key_hex)
         response = client.post(url, {"token": f"{code[:3]} {code[3:]}", "next": "/dashboard/"})
         assert response.status_code == 302
-        assert response["Location"] == "/dashboard/"
+        # Next the recovery codes (titles.recovery_codes), then where the person was going.
+        assert response["Location"] == "/accounts/2fa/recovery-codes/?next=%2Fdashboard%2F"
 
     device = TOTPDevice.objects.get()
     assert (device.user, device.key, device.confirmed, device.name) == (
