@@ -22,7 +22,8 @@ COPY . .
 RUN DATABASE_URL=postgres://build@localhost:1/build SECRET_KEY=collectstatic-at-build-time \
     DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-data
-RUN useradd --system --home /app titles \
+# A fixed uid, so that the keys folder on the host can be given to it (docs/operations.md).
+RUN useradd --system --uid 10001 --home /app titles \
     && mkdir -p /data /tmp/metrics && chown titles /data /tmp/metrics
 USER titles
 EXPOSE 8000
