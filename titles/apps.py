@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,6 @@ class TitlesConfig(AppConfig):
             checks,  # noqa: F401 - registers the production key checks
             notifications,  # noqa: F401 - registers the outbox sweeper and kinds
         )
+        from titles.middleware_2fa import last_seen_at_sign_in
+
+        user_logged_in.connect(last_seen_at_sign_in, dispatch_uid="two_factor_last_seen")

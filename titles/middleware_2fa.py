@@ -75,6 +75,14 @@ LAST_SEEN_SESSION_KEY = "two_factor_last_seen"
 LAST_SEEN_WRITE_SECONDS = 60
 
 
+def last_seen_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Start the idle clock at sign-in (``user_logged_in``), in the session that is being saved
+    anyway, so the first pages after it write nothing (connected in ``TitlesConfig.ready``)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN_SESSION_KEY] = timezone.now().timestamp()
+
+
 class TwoFactorSessionMiddleware:
     """Shorter sessions for the people two-factor sign-in protects: a session verified with a
     second factor (every staff role, staff account, and anyone who enrolled) is signed out after
