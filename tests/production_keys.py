@@ -31,7 +31,9 @@ def _private_pem(key) -> bytes:
 
 def certificate_key_files(directory: Path) -> dict[str, str]:
     """A root CA, a PDF signer issued by it and an Ed25519 data key, written into ``directory``;
-    returns the ``CERTIFICATE_*`` variables that name them."""
+    returns the ``CERTIFICATE_*`` variables that name them. Valid for years either side of now:
+    a test run's clock may be started elsewhere (--clock-start) while the processes it starts
+    sign with the real one."""
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
     root_key = ec.generate_private_key(ec.SECP256R1())
@@ -41,8 +43,8 @@ def certificate_key_files(directory: Path) -> dict[str, str]:
         .issuer_name(_name("Test Bureau Root CA"))
         .public_key(root_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650 * 2))
+        .not_valid_before(now - datetime.timedelta(days=3650))
+        .not_valid_after(now + datetime.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -70,8 +72,8 @@ def certificate_key_files(directory: Path) -> dict[str, str]:
         .issuer_name(root.subject)
         .public_key(signer_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650 * 2))
+        .not_valid_before(now - datetime.timedelta(days=3650))
+        .not_valid_after(now + datetime.timedelta(days=3650))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(

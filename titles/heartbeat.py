@@ -73,7 +73,8 @@ def heartbeat_write(role: str, name: str) -> None:
         else:
             directory = _directory(role)
             directory.mkdir(parents=True, exist_ok=True)
-            (directory / _file_name(name)).write_text(name)
+            # The time inside the file, not its mtime: the reader compares with the same clock.
+            (directory / _file_name(name)).write_text(f"{time.time()}\t{name}")
     except Exception:  # the broker or the disk: the heartbeat must never stop the process
         log.warning("heartbeat of %s %s not written", role, name, exc_info=True)
 
@@ -103,10 +104,11 @@ def heartbeats_alive(role: str, *, within: float = STALE_AFTER_SECONDS) -> dict[
     directory = _directory(role)
     now = time.time()
     for path in directory.glob("*") if directory.exists() else []:
-        with contextlib.suppress(FileNotFoundError):
-            age = now - path.stat().st_mtime
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            written, _, name = path.read_text().partition("\t")
+            age = now - float(written)
             if age <= within:
-                alive[path.read_text() or path.name] = max(age, 0.0)
+                alive[name or path.name] = max(age, 0.0)
     return alive
 
 
