@@ -1,8 +1,25 @@
 """The notices the application stage sends (registered at startup)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from titles.notifications import notification_kind_register
+
+
+def _link_lifetime() -> timedelta:
+    """A recommender's personal link works this long (erased from the outbox after it)."""
+    return timedelta(days=settings.RECOMMENDER_LINK_DAYS)
+
+
+# An emailed recommender code works this long (the services set its expiry from it).
+CODE_VALID_MINUTES = 15
+
+
+def _code_lifetime() -> timedelta:
+    return timedelta(minutes=CODE_VALID_MINUTES)
+
 
 notification_kind_register(
     "recommender_invitation",
@@ -14,6 +31,7 @@ notification_kind_register(
         "and give your recommendation (it is valid for %(days)s days and only for this "
         "application):\n%(url)s"
     ),
+    erase_after=_link_lifetime,
 )
 notification_kind_register(
     "recommender_reminder",
@@ -22,6 +40,7 @@ notification_kind_register(
         "Dear %(recommender)s,\n\n%(applicant)s is still waiting for your recommendation. Your "
         "personal link (valid for %(days)s days):\n%(url)s"
     ),
+    erase_after=_link_lifetime,
 )
 notification_kind_register(
     "recommender_code",
@@ -30,6 +49,7 @@ notification_kind_register(
         "Your confirmation code is: %(code)s\n\nIt is valid for %(minutes)s minutes. If you did "
         "not ask for it, ignore this message."
     ),
+    erase_after=_code_lifetime,
 )
 notification_kind_register(
     "recommendation_received",

@@ -4,12 +4,13 @@ Like ``titles.feedback``, these are not views of their own: each notice's view f
 objection its user may see, then answers with these."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from applications.errors import ApplicationError
 from applications.forms import ObjectionDecisionForm
 from applications.models import Objection
+from titles.files import stored_file_response
 
 
 def objection_decision_answer(
@@ -36,10 +37,4 @@ def objection_decision_answer(
 
 def objection_evidence_download(objection: Objection) -> FileResponse:
     """The objection's evidence file as an attachment, under the name it was sent with."""
-    if not objection.evidence:
-        raise Http404
-    try:
-        stream = objection.evidence.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(stream, as_attachment=True, filename=objection.evidence_name)
+    return stored_file_response(objection.evidence, filename=objection.evidence_name)

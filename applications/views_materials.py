@@ -14,6 +14,7 @@ from applications.forms import MaterialUploadForm
 from applications.models import MaterialVersion
 from applications.uploads import UploadRefused
 from applications.views import own_application
+from titles.files import stored_file_response
 
 
 @login_required
@@ -79,14 +80,15 @@ def material_download(request: HttpRequest, application, version_pk: int) -> Fil
     version = get_object_or_404(
         MaterialVersion.objects.filter(material__application=application), pk=version_pk
     )
-    response = FileResponse(
-        version.file.open("rb"), as_attachment=True, filename=version.original_name
+    response = stored_file_response(
+        version.file,
+        filename=version.original_name,
+        content_type={
+            "pdf": "application/pdf",
+            "jpeg": "image/jpeg",
+            "png": "image/png",
+        }.get(version.kind, "application/octet-stream"),
     )
-    response["Content-Type"] = {
-        "pdf": "application/pdf",
-        "jpeg": "image/jpeg",
-        "png": "image/png",
-    }.get(version.kind, "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

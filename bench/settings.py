@@ -6,6 +6,7 @@ from titles.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False
+DEVELOPMENT_KEYS_ALLOWED = True  # benchmarks sign with the development keys
 ALLOWED_HOSTS = ["*"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

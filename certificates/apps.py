@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from certificates import (  # noqa: PLC0415 — app ready: registered once models are loaded
+            checks,  # noqa: F401 - registers the production check of the certificate keys
             notifications,  # noqa: F401 - registers the notification kinds
             services,  # noqa: F401 - registers the certificates sweeper
         )

@@ -2,9 +2,13 @@
 
 - No ``DATABASE_URL``: an embedded PostgreSQL (a pip wheel) is started from ``.data/pgdata``.
 - No ``REDIS_URL``: Celery uses kombu's filesystem transport under ``.data/broker``.
+
+Stopping: Ctrl-C, SIGTERM (a service manager) or SIGHUP (a closed terminal) at any moment stops
+everything this started, the embedded PostgreSQL included (see :func:`stop_on_signals`).
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +57,30 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
+class Stopped(SystemExit):
+    """A stop signal before the processes run: unwinds like an exit (``subprocess.run`` kills
+    the command it waits for, and the embedded PostgreSQL is stopped at exit)."""
+
+
+def stop_on_signals() -> None:
+    """SIGTERM, SIGHUP and SIGINT end this process through Python's exit, never the default
+    sudden death that leaves the embedded PostgreSQL running: ``atexit`` stops it."""
+
+    def stop(signum, frame):
+        raise Stopped(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, stop)
+
+
+def hang_up_as_terminate() -> None:
+    """While honcho runs the processes it handles SIGTERM and SIGINT itself (terminating them
+    all, then returning); a closed terminal's SIGHUP is turned into the same SIGTERM."""
+    signal.signal(signal.SIGHUP, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
+
+
 def run() -> int:
+    stop_on_signals()
     os.environ.setdefault("DEBUG", "1")
     server = ensure_database()  # noqa: F841 - the handle keeps the embedded server running
     ensure_broker_folders()
@@ -76,6 +103,7 @@ def run() -> int:
         "beat", f"{bin_dir / 'celery'} -A titles beat --loglevel=INFO", cwd=ROOT, env=env
     )
     print(f"\nThe system is starting at http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n")
+    hang_up_as_terminate()
     manager.loop()
     return manager.returncode or 0
 

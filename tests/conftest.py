@@ -1,5 +1,6 @@
 import os
 import socket
+import uuid
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -75,6 +76,13 @@ needs_redis = pytest.mark.skipif(not redis_answers(), reason="Redis does not ans
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _send_limits_apart(settings):
+    """Each test counts sign-ups and reset emails from zero (titles.send_limits): the counts
+    live in the shared cache for an hour."""
+    settings.SEND_LIMITS_KEY_PREFIX = f"send-limit-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(autouse=True)

@@ -364,3 +364,7 @@ class DisciplineAdmin(AuditedAdmin):
     list_filter = ("series", "active")
     search_fields = ("code", "name", "name_en")
     list_select_related = ("series",)
+
+
+# The email outbox, with resend (its own module: titles/admin_outbox.py).
+from titles import admin_outbox  # noqa: E402, F401 - registers OutboxEmailAdmin

@@ -59,3 +59,16 @@ class PasswordResetRequestForm(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the person's two-factor recovery codes (checked by titles.recovery_codes)."""
+
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}
+        ),
+        error_messages={"required": _("Enter one of your recovery codes.")},
+    )

@@ -1,7 +1,44 @@
+import ipaddress
+
 from django.conf import settings
 
 from titles.audit import current_ip
 from titles.people import request_role_cache
+
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+)
+
+
+def is_trusted_proxy(address: str | None) -> bool:
+    """True when ``address`` (the peer of this server) is in ``TRUSTED_PROXIES``."""
+    if not address:
+        return False
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in network for network in settings.TRUSTED_PROXIES)
+
+
+class ProxyHeadersMiddleware:
+    """First in ``MIDDLEWARE``: with ``BEHIND_PROXY``, a request whose peer is not a trusted proxy
+    loses every forwarding header, so a client that reaches the web server directly can forge
+    neither its address (lockout, rate limits, audit) nor HTTPS (``SECURE_PROXY_SSL_HEADER``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.BEHIND_PROXY and not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
@@ -22,12 +59,26 @@ class RequestContextMiddleware:
 
 
 def client_ip(request) -> str | None:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            # The proxy appends the address it saw; earlier entries are the client's to forge.
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer, or behind ``PROXY_HOPS`` trusted proxies the address the
+    farthest of them saw.
+
+    Each proxy appends the address of its own peer to ``X-Forwarded-For``; with the peer of this
+    server counted as the nearest hop, the client is the entry ``PROXY_HOPS`` places left of it.
+    Entries farther left are the client's own to write, so they are never read. A peer that is not
+    in ``TRUSTED_PROXIES`` is itself the client (its headers are not read).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not settings.BEHIND_PROXY or not is_trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    chain = [part.strip() for part in forwarded.split(",") if part.strip()] + [remote]
+    hops = settings.PROXY_HOPS
+    # Fewer entries than proxies: a proxy did not append (misconfigured); the farthest known.
+    candidate = chain[-(hops + 1)] if len(chain) > hops else chain[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

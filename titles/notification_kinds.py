@@ -3,8 +3,9 @@ into the reader's language. Below both the notification model (its ``text``) and
 that write notices (``titles.notifications``)."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,13 @@ class NotificationKind:
     subject: str | Promise
     body: str | Promise
     text: str | Promise | None = None  # the in-app line; the subject when not given
+    # For an email that carries a code or a personal link: how long that stays valid (a
+    # timedelta, or a function returning one, read when the sweep runs). After it, the stored
+    # body is erased (titles.notifications.outbox_retention_sweep).
+    erase_after: "timedelta | Callable[[], timedelta] | None" = None
+
+    def erase_delay(self) -> timedelta | None:
+        return self.erase_after() if callable(self.erase_after) else self.erase_after
 
 
 NOTIFICATION_KINDS: dict[str, NotificationKind] = {}
@@ -30,15 +38,20 @@ def notification_kind_register(
     subject: str | Promise,
     body: str | Promise,
     text: str | Promise | None = None,
+    erase_after: "timedelta | Callable[[], timedelta] | None" = None,
 ) -> NotificationKind:
     """Register (or replace) a kind of notice: its email subject and body and its in-app line.
 
     Each is a ``gettext_lazy`` template with ``%(name)s`` or ``{name}`` placeholders that the
-    context passed to :func:`notify` fills. Registering the same kind again replaces it.
+    context passed to :func:`notify` fills. Registering the same kind again replaces it. A kind
+    whose email carries a code or a personal link names how long that stays valid
+    (``erase_after``): the stored body is erased once it has expired.
     """
     if not kind or len(kind) > 80:
         raise ValueError(f"A notification kind needs a name of 1 to 80 characters, not {kind!r}.")
-    spec = NotificationKind(kind=kind, subject=subject, body=body, text=text)
+    spec = NotificationKind(
+        kind=kind, subject=subject, body=body, text=text, erase_after=erase_after
+    )
     NOTIFICATION_KINDS[kind] = spec
     return spec
 

@@ -29,8 +29,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from titles.audit import audit_action_label_register, audit_record
 from titles.models import Notification, OutboxEmail, OutboxStatus
 from titles.notification_kinds import (
+    NOTIFICATION_KINDS,
     NotificationKind,
     is_safe_relative_url,
     notification_kind,
@@ -315,6 +317,99 @@ def outbox_sweep(now: datetime) -> list[str]:
         for email_id in due:
             transaction.on_commit(_queue_send_later(email_id), robust=True)
     return [f"outbox email {email_id}: queued again" for email_id in due]
+
+
+# --- retention and resending --------------------------------------------------------------
+
+OUTBOX_ERASED_BODY = ""
+
+
+def kinds_with_secrets() -> list[NotificationKind]:
+    """The registered kinds whose email carries a code or a personal link."""
+    return [spec for spec in NOTIFICATION_KINDS.values() if spec.erase_after is not None]
+
+
+def outbox_body_hidden(email: OutboxEmail) -> bool:
+    """True while the stored body still holds a valid code or personal link: staff do not read
+    it (whoever reads a code can act as its recipient)."""
+    spec = NOTIFICATION_KINDS.get(email.kind)
+    return email.body_erased_at is None and spec is not None and spec.erase_after is not None
+
+
+@sweeper("outbox_retention")
+def outbox_retention_sweep(now: datetime) -> list[str]:
+    """Erase the stored body of every email whose code or personal link has expired.
+
+    The row stays (who was sent what kind of email, when, how often it failed); only the body,
+    the part that carried the secret, is emptied and ``body_erased_at`` set. An email still
+    pending by then is given up (its code is useless): marked failed, never sent. A second pass
+    finds nothing.
+    """
+    lines: list[str] = []
+    for spec in kinds_with_secrets():
+        cutoff = now - spec.erase_delay()
+        with transaction.atomic():
+            expired = OutboxEmail.objects.filter(
+                kind=spec.kind, body_erased_at__isnull=True, created_at__lt=cutoff
+            )
+            given_up = expired.filter(status=OutboxStatus.PENDING).update(
+                status=OutboxStatus.FAILED,
+                last_error="Not sent: its code or link expired first.",
+            )
+            erased = expired.update(body=OUTBOX_ERASED_BODY, body_erased_at=now)
+        if erased:
+            lines.append(
+                f"outbox: {erased} {spec.kind} email bodies erased"
+                + (f" ({given_up} never sent)" if given_up else "")
+            )
+    return lines
+
+
+class OutboxResendRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def outbox_email_resend(*, email: OutboxEmail, actor) -> OutboxEmail:
+    """Send a sent or failed email again (staff, from the admin): it becomes pending with its
+    attempts counted from zero and is queued on commit. Audits ``outbox.resend``.
+
+    Raises :class:`OutboxResendRefused` for an email whose body was erased (its code or link had
+    expired: the recipient must ask for a new one) or one that is still pending.
+    """
+    with transaction.atomic():
+        locked = OutboxEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.body_erased_at is not None:
+            raise OutboxResendRefused(
+                _(
+                    "The email to %(address)s carried a code or link that has expired, and its "
+                    "text was erased: the recipient must ask for a new one."
+                )
+                % {"address": locked.to_address}
+            )
+        if locked.status == OutboxStatus.PENDING:
+            raise OutboxResendRefused(
+                _("The email to %(address)s is still waiting to be sent.")
+                % {"address": locked.to_address}
+            )
+        previous = locked.status
+        locked.status = OutboxStatus.PENDING
+        locked.attempts = 0
+        locked.last_error = ""
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        audit_record(
+            actor=actor,
+            action="outbox.resend",
+            obj=locked,
+            data={"previous_status": previous, "kind": locked.kind},
+        )
+        transaction.on_commit(_queue_send_later(locked.pk), robust=True)
+    return locked
+
+
+audit_action_label_register("outbox.resend", gettext_lazy("Email sent again by staff"))
 
 
 # --- the kinds this part sends ---------------------------------------------------------------

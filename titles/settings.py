@@ -4,6 +4,7 @@ Safe production defaults: DEBUG is off unless ``DEBUG=1``; cookies are secure; H
 The run command (``./dev run``) sets the variables a developer needs.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -12,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from titles.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
@@ -42,6 +45,10 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = _secret_key()
+# With DEBUG off, a key from the data folder is refused (titles.checks): every machine must share
+# one SECRET_KEY. The test settings allow the development keys; `./dev run` turns DEBUG on.
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+DEVELOPMENT_KEYS_ALLOWED = False
 # Encrypts personal data (resident ID numbers). Unset: derived from SECRET_KEY (titles.id_numbers);
 # production sets it, so that rotating SECRET_KEY does not make the stored numbers unreadable.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
@@ -67,6 +74,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes (titles.recovery_codes)
     "axes",
     "titles",
     "applications",
@@ -78,6 +86,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the scheme or the client's address (titles.middleware).
+    "titles.middleware.ProxyHeadersMiddleware",
+    # The request id, the request log line and the request metrics (titles.middleware_ops).
+    "titles.middleware_ops.RequestObservabilityMiddleware",
     # Outermost: a marked page seen by the same request on unchanged data is answered from the
     # cache before sessions or users are loaded (titles/page_cache.py).
     "titles.page_cache.SnapshotPageCacheMiddleware",
@@ -96,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff roles: signed out after TWO_FACTOR_SESSION_IDLE_SECONDS without a page.
+    "titles.middleware_2fa.TwoFactorSessionMiddleware",
     "titles.middleware_2fa.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
@@ -176,6 +190,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Celery's file scheduler plus beat's heartbeat (titles.heartbeat), read by its healthcheck.
+CELERY_BEAT_SCHEDULER = "titles.celery:HeartbeatScheduler"
 SWEEP_INTERVAL_SECONDS = int(os.environ.get("SWEEP_INTERVAL_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -218,6 +234,16 @@ SIGN_IN_CHALLENGE_AFTER = int(os.environ.get("SIGN_IN_CHALLENGE_AFTER", "10"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "北京市高级职称评价")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # the emailed link works for one day
+# People who must use two-factor sign-in are signed out after this long without a page (8 hours
+# unless set); everyone else keeps Django's two weeks (SESSION_COOKIE_AGE).
+TWO_FACTOR_SESSION_IDLE_SECONDS = int(
+    float(os.environ.get("TWO_FACTOR_SESSION_IDLE_HOURS", "8")) * 3600
+)
+# Actions that send an email, limited per client address (and per email address for a reset)
+# and hour (titles.send_limits); a recommender's code per invited address and hour.
+SIGNUPS_PER_HOUR = int(os.environ.get("SIGNUPS_PER_HOUR", "10"))
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "5"))
+RECOMMENDER_CODES_PER_HOUR = int(os.environ.get("RECOMMENDER_CODES_PER_HOUR", "5"))
 ANONYMOUS_USER_NAME = None
 
 # --- Language and time ----------------------------------------------------------------------
@@ -240,8 +266,47 @@ MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 10
 MATERIAL_CHECK_SECONDS = float(os.environ.get("MATERIAL_CHECK_SECONDS", "20"))
 # The most pages one PDF material may have, counted in the page tree as parsed (issue #27).
 MATERIAL_MAX_PAGES = int(os.environ.get("MATERIAL_MAX_PAGES", "2000"))
+# Uploaded files: the local disk under MEDIA_ROOT (one machine), or an S3-compatible object store
+# (several machines; titles.files streams downloads from either after the view's checks).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "filesystem")
+if FILE_STORAGE == "filesystem":
+    DEFAULT_FILE_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL).")
+    DEFAULT_FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            # Unset: Amazon S3 itself; else the store's address (MinIO, Ceph, a cloud's S3 API).
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, ~/.aws).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for stores without bucket subdomains (MinIO); unset: boto3 chooses.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "signature_version": "s3v4",
+            # Names are random (uuid4), never reused: never overwrite, never rename.
+            "file_overwrite": False,
+            # Private objects; nothing is ever linked to directly (downloads stream through us).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "object_parameters": (
+                {"ServerSideEncryption": os.environ["S3_SERVER_SIDE_ENCRYPTION"]}
+                if os.environ.get("S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+            # A path to the CA bundle of an internal store's certificate, or unset.
+            "verify": os.environ.get("S3_CA_BUNDLE") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured("FILE_STORAGE is filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -287,16 +352,45 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY"):
+# Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For are read only from a peer in
+# TRUSTED_PROXIES (titles.middleware.ProxyHeadersMiddleware drops them from anyone else), and
+# the client's address is the one PROXY_HOPS proxies back (titles.middleware.client_ip).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
+if PROXY_HOPS < 1:
+    raise ImproperlyConfigured("PROXY_HOPS counts the proxies in front of the site: at least 1.")
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "axes": {"level": "WARNING"},  # failures and lockouts; not every successful sign-in
-    },
-}
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(entry, strict=False) for entry in env_list("METRICS_ALLOWED_NETWORKS")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from None
+
+# --- Logs and error reports -----------------------------------------------------------------
+# One JSON object per line in production (titles.logs); plain text under `./dev run`.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+# Celery keeps Django's logging (the same JSON lines) instead of its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Optional error reports (Sentry): on only with SENTRY_DSN; personal and ballot data scrubbed.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from titles.error_reporting import error_reporting_init
+
+    error_reporting_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )

@@ -12,12 +12,14 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from titles.settings import *  # noqa: F403
-from titles.settings import DATA_DIR, STATIC_ROOT
+from titles.settings import DATA_DIR, DEFAULT_FILE_STORAGE, STATIC_ROOT
 
+# The tests keep the development keys (titles.checks refuses them only in production).
+DEVELOPMENT_KEYS_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = DATA_DIR / "test-media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE,  # the local disk unless FILE_STORAGE says otherwise
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

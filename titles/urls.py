@@ -6,15 +6,29 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from titles import views, views_auth, views_notifications, views_signup
+from titles import (
+    views,
+    views_auth,
+    views_notifications,
+    views_ops,
+    views_recovery,
+    views_signup,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views_ops.metrics, name="metrics"),
     path("accounts/login/", views_auth.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/verify/", views_auth.two_factor_verify, name="two_factor_verify"),
     path("accounts/2fa/setup/", views_auth.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/recovery/", views_recovery.two_factor_recovery, name="two_factor_recovery"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        views_recovery.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "accounts/password_reset/",
         views_auth.PasswordResetRequestView.as_view(),

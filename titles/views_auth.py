@@ -20,6 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from titles.forms_auth import PasswordResetRequestForm, SignInForm, TokenForm
+from titles.middleware import client_ip
+from titles.send_limits import send_limit_allow
 from titles.signin_throttle import (
     known_device_for,
     known_device_remember,
@@ -190,7 +192,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                     "From now on you will enter a code when you sign in."
                 ),
             )
-            return redirect(_next_url(request))
+            # Next: the recovery codes, for the day the phone is lost.
+            return redirect(_with_next("two_factor_recovery_codes", request))
     uri = totp_provisioning_uri(user=user, key_hex=key_hex)
     return render(
         request,
@@ -211,6 +214,22 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 class PasswordResetRequestView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
+
+    def form_valid(self, form):
+        """Each request sends an email: at most ``PASSWORD_RESETS_PER_HOUR`` per client address
+        and per email address (whether or not an account has it, so the answer reveals none)."""
+        limit = settings.PASSWORD_RESETS_PER_HOUR
+        by_address = send_limit_allow("password_reset", client_ip(self.request), limit=limit)
+        by_email = send_limit_allow("password_reset_email", form.cleaned_data["email"], limit=limit)
+        if not (by_address and by_email):
+            form.add_error(
+                None,
+                _("Too many password reset emails were asked for. Try again in an hour."),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self):

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
@@ -7,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from titles.middleware import client_ip
 from titles.models import User
 from titles.people import person_sign_up
+from titles.send_limits import send_limit_allow
 
 
 class SignUpForm(UserCreationForm):
@@ -33,6 +36,15 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not send_limit_allow("signup", client_ip(request), limit=settings.SIGNUPS_PER_HOUR):
+            form.add_error(
+                None,
+                _(
+                    "Too many accounts were made from your network in the last hour. "
+                    "Try again later."
+                ),
+            )
+            return render(request, "registration/signup.html", {"form": form}, status=429)
         data = form.cleaned_data
         try:
             user = person_sign_up(

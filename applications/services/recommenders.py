@@ -25,13 +25,14 @@ from applications.enums import (
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application, Material, Recommender
+from applications.notifications import CODE_VALID_MINUTES
 from applications.services.base import tell
 from applications.services.materials import document_check, files_removed_on_failure, version_add
 from titles.audit import audit_record
+from titles.models import OutboxEmail
 from titles.notifications import email_to_address
 
 RECOMMENDER_TOKEN_SALT = "applications.recommender.invitation"  # noqa: S105 - a salt
-CODE_VALID_MINUTES = 15
 CODE_MAX_ATTEMPTS = 5
 # How long a browser that entered the emailed code may open and send the recommendation.
 CONFIRMATION_VALID = timedelta(hours=2)
@@ -245,6 +246,20 @@ def recommender_send_code(*, recommender: Recommender) -> None:
         locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
         if locked.status not in (RecommenderStatus.INVITED, RecommenderStatus.VERIFIED):
             raise RuleViolation(_("Your recommendation has already been recorded."))
+        # Each code is an email: at most RECOMMENDER_CODES_PER_HOUR to one address an hour,
+        # counted from the outbox (shared by every machine; kept when bodies are erased).
+        sent = OutboxEmail.objects.filter(
+            kind="recommender_code",
+            to_address=locked.email,
+            created_at__gte=timezone.now() - timedelta(hours=1),
+        ).count()
+        if sent >= settings.RECOMMENDER_CODES_PER_HOUR:
+            raise RuleViolation(
+                _(
+                    "Several codes were sent to this address in the last hour. Use the latest "
+                    "one, or ask for a new code in an hour."
+                )
+            )
         code = f"{secrets.randbelow(1_000_000):06d}"
         locked.code_hash = _code_digest(locked, code)
         locked.code_expires_at = timezone.now() + timedelta(minutes=CODE_VALID_MINUTES)

@@ -339,6 +339,9 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         submit(chair, "form[action$='/agenda/']")
         audit.page(chair, "meeting-scheduled")
         clock.move_to(starts.replace(hour=9, minute=35))
+        # Two days on: a two-factor session ends after 8 idle hours; the chairman signs in again.
+        sign_in(chair, url, "chairman", orm(key_of, chairman.pk))
+        chair.goto(meeting_url)
         submit(chair, "form.meeting-open")
         assert "会议已开始" in messages(chair)
         for box in chair.locator("form.roll-call input[type=checkbox]").all():

@@ -121,7 +121,7 @@ def test_the_documented_files_backup_leaves_the_secret_key_out():
     derives from it, so a backup reader who also read the database during an open ballot could
     open the sealed ballots. The secrets go to the password safe, not into the archive."""
     text = (ROOT / "docs" / "operations.md").read_text()
-    archives = [line for line in text.splitlines() if line.startswith("tar -czf")]
+    archives = [line.strip() for line in text.splitlines() if line.strip().startswith("tar -czf")]
     assert archives, "operations.md shows no files backup"
     for line in archives:
         assert "secret_key" not in line.split()

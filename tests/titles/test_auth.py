@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,8 +30,10 @@ from titles.twofactor import (
 pytestmark = pytest.mark.django_db
 
 WRONG_PASSWORD_ZH = "请输入一个正确的用户名和密码。"
-# 09:00 in Beijing today: sessions made at the frozen time are still valid after it.
-NOW = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0)
+# A moment just past: sessions made at the frozen time are still valid after it, a two-factor
+# session included (it ends after 8 idle hours; 09:00 in Beijing today was too long ago by the
+# evening).
+NOW = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=10)
 
 STAFF_ROLES = {
     Role.AGENCY_STAFF,
@@ -276,7 +279,8 @@ def test_enrolment_confirms_the_device_only_with_the_right_code(client):
         code = code_for(key_hex)
         response = client.post(url, {"token": f"{code[:3]} {code[3:]}", "next": "/dashboard/"})
         assert response.status_code == 302
-        assert response["Location"] == "/dashboard/"
+        # Next the recovery codes (titles.recovery_codes), then where the person was going.
+        assert response["Location"] == "/accounts/2fa/recovery-codes/?next=%2Fdashboard%2F"
 
     device = TOTPDevice.objects.get()
     assert (device.user, device.key, device.confirmed, device.name) == (
@@ -330,7 +334,8 @@ def test_the_code_step_refuses_wrong_codes_and_accepts_the_right_one(client):
 
         # Right away, even the right code waits: django-otp's throttle after a failure.
         throttled = client.post(url, {"token": code_for(device.key), "next": "/dashboard/"})
-        assert "验证码错误次数过多，请于 09:00:01 之后重试。" in throttled.content.decode()
+        until = timezone.localtime(NOW + timedelta(seconds=1)).strftime("%H:%M:%S")
+        assert f"验证码错误次数过多，请于 {until} 之后重试。" in throttled.content.decode()
         assert client.get("/dashboard/").status_code == 302
 
         traveller.shift(timedelta(seconds=2))

@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
 from tests.conftest import needs_redis
 from titles.celery import app as celery_app
+from titles.heartbeat import heartbeats_alive
 
 
 @pytest.fixture
@@ -56,3 +58,21 @@ def test_healthz_without_database_answers_503(client, broker_down):
         "broker": False,
         "workers": 0,
     }
+
+
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_healthz_counts_workers_by_heartbeat_without_pinging_them(client, monkeypatch):
+    def no_ping(*args, **kwargs):
+        raise AssertionError("/healthz must not ping the workers")
+
+    monkeypatch.setattr(celery_app.control, "ping", no_ping)
+    before = json.loads(client.get("/healthz").content)["workers"]
+    with start_worker(
+        celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, hostname="hb@test"
+    ):
+        assert "hb@test" in heartbeats_alive("worker")
+        during = json.loads(client.get("/healthz").content)
+    after = json.loads(client.get("/healthz").content)["workers"]
+    assert during == {"status": "ok", "database": True, "broker": True, "workers": before + 1}
+    assert after == before  # a clean stop removes the heartbeat at once

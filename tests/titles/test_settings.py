@@ -1,8 +1,9 @@
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.production_keys import production_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,13 +25,12 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(tmp_path):
     result = run_python(
         "import sys; from django.core.management import execute_from_command_line;"
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'DEBUG'])",
         DATABASE_URL=os.environ["DATABASE_URL"],
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="titles.example.cn",
+        **production_environment(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

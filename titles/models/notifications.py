@@ -105,6 +105,8 @@ class OutboxEmail(models.Model):
     # When the next send is due: creation time, then the retry time after a failed attempt.
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the body was erased because the code or personal link it carried had expired.
+    body_erased_at = models.DateTimeField(_("text erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox email")
@@ -115,6 +117,11 @@ class OutboxEmail(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status="pending"),
                 name="titles_outbox_pending_idx",
+            ),
+            models.Index(
+                fields=["kind", "created_at"],
+                condition=models.Q(body_erased_at__isnull=True),
+                name="titles_outbox_erase_idx",
             ),
         ]
 

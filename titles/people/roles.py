@@ -54,6 +54,7 @@ BUREAU_ADMIN_MODELS = {
     "user": ("view", "change"),
     "calendaryear": ("view", "add", "change"),
     "calendarday": ("view",),
+    "outboxemail": ("view", "change"),  # the email outbox, to resend (titles.admin_outbox)
 }
 # Models of other apps the bureau staff maintain too: (app label, model, actions).
 BUREAU_ADMIN_OTHER_MODELS = [
