@@ -23,6 +23,24 @@ class Committee(models.Model):
         related_name="committees_chaired",
         verbose_name=_("chairman"),
     )
+    vice_chairman = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees_vice_chaired",
+        verbose_name=_("vice-chairman"),
+        help_text=_("Presides over a meeting in the chairman's absence."),
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Members who must be present for a meeting to proceed. "
+            "Empty: two thirds of the members, rounded up."
+        ),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="committees",
