@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.errors import ApplicationError
 from applications.forms import ObjectionDecisionForm
-from applications.models import Objection
+from applications.models import Application, Objection
+from titles.confirm import confirmation_page, is_confirmed
 from titles.files import stored_file_response
 
 
@@ -22,6 +23,31 @@ def objection_decision_answer(
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give the reason."))
         return back
+    if form.cleaned_data["decision"] == "uphold" and not is_confirmed(request):
+        application = Application.objects.select_related("applicant").get(
+            pk=objection.application_id
+        )
+        return confirmation_page(
+            request,
+            title=_("Uphold the objection"),
+            consequences=[
+                _(
+                    "Upholding the objection declines application %(reference)s of %(name)s: "
+                    "it ends here, and the applicant and the objector are told with your reason."
+                )
+                % {
+                    "reference": application.reference,
+                    "name": application.applicant.display_name,
+                }
+            ],
+            quoted=[(_("Reason"), form.cleaned_data["reason"])],
+            irreversible=_(
+                "The decision is final: the application cannot be resumed once the objection "
+                "is upheld."
+            ),
+            button=_("Uphold the objection"),
+            cancel_url=back.url,
+        )
     try:
         decide(
             objection=objection,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +23,7 @@ from applications.forms import (
 from applications.models import InternalObjection
 from applications.objection_pages import objection_decision_answer, objection_evidence_download
 from applications.uploads import UploadRefused
+from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_decide
 from titles.page_cache import cached_by_snapshot
 
@@ -72,6 +74,30 @@ def _act(request, pk, form_class, action, success):
 @login_required
 @require_POST
 def application_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DeclineForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        application = _reviewable(request, pk)
+        return confirmation_page(
+            request,
+            title=_("Decline the application"),
+            consequences=[
+                _(
+                    "Application %(reference)s of %(name)s will be declined: it ends here, and "
+                    "the applicant is told with your reason."
+                )
+                % {
+                    "reference": application.reference,
+                    "name": application.applicant.display_name,
+                }
+            ],
+            quoted=[(_("Reason for declining"), form.cleaned_data["reason"])],
+            irreversible=_(
+                "A declined application cannot be resumed; the applicant would have to start a "
+                "new one."
+            ),
+            button=_("Decline the application"),
+            cancel_url=reverse("applications:detail", args=[application.pk]),
+        )
     return _act(
         request,
         pk,

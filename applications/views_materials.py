@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from applications import selectors, services
@@ -14,6 +16,7 @@ from applications.forms import MaterialUploadForm
 from applications.models import MaterialVersion
 from applications.uploads import UploadRefused
 from applications.views import own_application
+from titles.confirm import confirmation_page, is_confirmed
 from titles.files import stored_file_response
 
 
@@ -66,6 +69,23 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     application = own_application(request, pk)
     material = get_object_or_404(application.materials.all(), pk=material_pk)
+    if not is_confirmed(request):
+        versions = material.versions.count()
+        return confirmation_page(
+            request,
+            title=_("Remove the material"),
+            consequences=[
+                ngettext(
+                    "The material “%(slot)s” will be removed with its %(count)s uploaded version.",
+                    "The material “%(slot)s” will be removed with all %(count)s uploaded versions.",
+                    versions,
+                )
+                % {"slot": material.get_slot_display(), "count": versions}
+            ],
+            irreversible=_("The removed files cannot be restored; you would upload them again."),
+            button=_("Remove the material"),
+            cancel_url=reverse("applications:step", args=[pk, "materials"]),
+        )
     try:
         services.material_delete(material=material, actor=request.user)
         messages.success(request, _("Removed."))

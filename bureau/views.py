@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from bureau.forms import (
     SpecialIssuanceForm,
 )
 from bureau.models import PublicObjection, SpecialIssuance
+from titles.confirm import confirmation_page, is_confirmed
 from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
 from titles.middleware import client_ip
@@ -123,6 +126,43 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         form_errors_report(request, form)
         return redirect("bureau:queue")
+    if not is_confirmed(request):
+        chosen = list(form.cleaned_data["applications"])
+        ends_at, _provisional = services.public_notice_period(
+            published=timezone.now(), working_days=form.cleaned_data["working_days"]
+        )
+        return confirmation_page(
+            request,
+            title=_("Publish the public notice"),
+            consequences=[
+                ngettext(
+                    "The notice will name %(count)s applicant to the public, until %(end)s "
+                    "(%(days)s working days), and anyone may object during that period.",
+                    "The notice will name %(count)s applicants to the public, until %(end)s "
+                    "(%(days)s working days), and anyone may object during that period.",
+                    len(chosen),
+                )
+                % {
+                    "count": len(chosen),
+                    "end": timezone.localtime(ends_at).strftime("%Y-%m-%d"),
+                    "days": form.cleaned_data["working_days"],
+                },
+                "、".join(
+                    f"{application.reference} {application.applicant.display_name}"
+                    for application in chosen
+                )
+                if get_language().startswith("zh")
+                else ", ".join(
+                    f"{application.reference} {application.applicant.display_name}"
+                    for application in chosen
+                ),
+            ],
+            irreversible=_(
+                "A published notice cannot be withdrawn: the names stay public until it ends."
+            ),
+            button=_("Publish the public notice"),
+            cancel_url=reverse("bureau:queue"),
+        )
     try:
         notice = services.public_notice_publish(
             applications=list(form.cleaned_data["applications"]),

@@ -8,6 +8,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from certificates import keys, permissions, selectors, services
 from certificates.enums import VerificationMethod, VerificationResult
 from certificates.forms import RevokeForm, VerifyNumberForm, VerifyUploadForm
 from certificates.verification import RateLimited, certificate_verify
+from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
 from titles.middleware import client_ip
 from titles.page_cache import keep, kept, request_key
@@ -210,6 +212,22 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
         services.Certificate.objects.select_related("application"), pk=pk
     )
     form = RevokeForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Revoke the certificate"),
+            consequences=[
+                _(
+                    "Certificate %(number)s of %(name)s will be revoked: the public verification "
+                    "page will say from now on that it is no longer valid, and the holder is told."
+                )
+                % {"number": certificate.number, "name": certificate.holder_name}
+            ],
+            quoted=[(_("Reason for revocation"), form.cleaned_data["reason"])],
+            irreversible=_("A revoked certificate cannot be made valid again."),
+            button=_("Revoke the certificate"),
+            cancel_url=reverse("applications:detail", args=[certificate.application_id]),
+        )
     if not form.is_valid():
         form_errors_report(request, form)
     else:

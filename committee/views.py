@@ -4,7 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -16,6 +19,7 @@ from committee.forms import AgendaAddForm, MeetingForm, RecusalForm, RollForm, V
 from committee.minutes import minutes_context, minutes_pdf_render
 from review.conflicts import conflicts_of
 from review.selectors import panel_summary
+from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
 from titles.page_cache import cached_by_snapshot
 from titles.voting import RULE_TEXT
@@ -150,6 +154,35 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        meeting = _meeting(request, pk)
+        undecided = meeting.items.exclude(status=BallotStatus.CLOSED).count()
+        consequences = [
+            _(
+                "The meeting of %(date)s will be closed: its minutes are drawn up from the "
+                "ballots, and the applicants are told the results."
+            )
+            % {"date": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")}
+        ]
+        if undecided:
+            consequences.append(
+                ngettext(
+                    "%(count)s application on the agenda has no closed ballot: it will not be "
+                    "decided at this meeting.",
+                    "%(count)s applications on the agenda have no closed ballot: they will not "
+                    "be decided at this meeting.",
+                    undecided,
+                )
+                % {"count": undecided}
+            )
+        return confirmation_page(
+            request,
+            title=_("Close the meeting"),
+            consequences=consequences,
+            irreversible=_("A closed meeting cannot be reopened, nor its ballots."),
+            button=_("Close the meeting"),
+            cancel_url=reverse("committee:meeting", args=[meeting.pk]),
+        )
     return _chairman_post(
         request,
         pk,
@@ -262,6 +295,31 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        item = _item(request, pk)
+        yet_to_vote = len(selectors.members_yet_to_vote(item)) if item.ballot_open else 0
+        return confirmation_page(
+            request,
+            title=_("Close the ballot and count"),
+            consequences=[
+                _("The ballot on %(reference)s %(name)s will be closed and counted.")
+                % {
+                    "reference": item.application.reference,
+                    "name": item.application.applicant.display_name,
+                },
+                ngettext(
+                    "%(count)s member present has not voted yet.",
+                    "%(count)s members present have not voted yet.",
+                    yet_to_vote,
+                )
+                % {"count": yet_to_vote},
+            ],
+            irreversible=_(
+                "Once closed, nobody can vote on this application any more, and the count stands."
+            ),
+            button=_("Close the ballot and count"),
+            cancel_url=reverse("committee:item", args=[item.pk]),
+        )
     return _item_post(
         request,
         pk,

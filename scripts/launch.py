@@ -79,14 +79,21 @@ def hang_up_as_terminate() -> None:
     signal.signal(signal.SIGHUP, lambda signum, frame: os.kill(os.getpid(), signal.SIGTERM))
 
 
+def site_url_default() -> str:
+    """Links in emails, QR codes and certificate footers name this server on whatever ``PORT``
+    it listens (issue #22); an explicit ``SITE_URL`` (a tunnel, a proxy) wins."""
+    return os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
 def run() -> int:
     stop_on_signals()
     os.environ.setdefault("DEBUG", "1")
     server = ensure_database()  # noqa: F841 - the handle keeps the embedded server running
     ensure_broker_folders()
+    port = os.environ.get("PORT", "8000")
+    os.environ["SITE_URL"] = site_url_default()
     manage("migrate", "--noinput")
     manage("seed_demo")
-    port = os.environ.get("PORT", "8000")
     from honcho.manager import Manager  # noqa: PLC0415 — optional dependency (the local extra)
 
     manager = Manager()

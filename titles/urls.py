@@ -56,6 +56,11 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
         "notifications/<int:pk>/read/",
         views_notifications.notification_mark_read_view,
         name="notification_mark_read",

@@ -38,6 +38,16 @@ def notification_mark_all_read_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Following a notice's link marks it read (issue #22), then goes where it points (a notice
+    without a same-site link: back to the list)."""
+    notification = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    notification_mark_read(notification=notification)
+    return HttpResponseRedirect(notification.safe_url or reverse("notifications"))
+
+
+@login_required
 @require_POST
 def notification_mark_read_view(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(notifications_for(user=request.user), pk=pk)

@@ -55,6 +55,11 @@ def test_publish_object_dismiss_and_pass(live_server, tmp_path):
             bureau.check(f"#choose-{application.pk}")
         bureau.screenshot(path=shots / "bureau-queue.png", full_page=True)
         submit(bureau, "form[action$='/bureau/publish/']")
+        # The confirmation page (issue #22) names the three applicants; nothing is public yet.
+        said = bureau.locator("section.confirmation").inner_text()
+        assert all(name in said for name in names) and "公示一经发布不能撤回" in said
+        bureau.screenshot(path=shots / "publish-confirm.png", full_page=True)
+        submit(bureau, "form.confirm")
         assert bureau.locator(".messages .success").count() == 1
         assert bureau.locator("input[name=applications]").count() == 0
 

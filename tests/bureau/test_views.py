@@ -294,17 +294,19 @@ def test_publish_a_batch_from_the_queue(client):
     with time_machine.travel(PUBLISHED, tick=False):
         # Signed in at the pinned moment: a session from a start date weeks earlier has expired.
         sign_in_verified(client, bureau_staff())
-        response = client.post(
-            "/bureau/publish/",
-            {
-                "applications": [first.pk, second.pk],
-                f"version_{first.pk}": first.version,
-                f"version_{second.pk}": second.version,
-                "working_days": 6,
-                "title": "",
-            },
-            follow=True,
-        )
+        posted = {
+            "applications": [first.pk, second.pk],
+            f"version_{first.pk}": first.version,
+            f"version_{second.pk}": second.version,
+            "working_days": 6,
+            "title": "",
+        }
+        # First the page that says what publishing does (issue #22); nothing is published yet.
+        asked = client.post("/bureau/publish/", posted).content.decode()
+        assert "公示将向社会公开2名申报人，至2026-03-10（6个工作日）" in asked
+        assert first.reference in asked and second.reference in asked
+        assert not PublicNotice.objects.exists()
+        response = client.post("/bureau/publish/", {**posted, "confirmed": "1"}, follow=True)
     assert response.redirect_chain == [("/bureau/", 302)]
     notice = PublicNotice.objects.get()
     assert (notice.working_days, notice.title) == (

@@ -87,3 +87,11 @@ def test_seal_has_the_bureau_name_around_a_star():
     svg = pdf.seal_svg(text="北京市人力资源和社会保障局", bottom="职称评审专用章")
     assert svg.count("<text") == len("北京市人力资源和社会保障局") + 1
     assert "<polygon" in svg and 'stroke="#d7000f"' in svg
+
+
+def test_pdf_statement_names_the_title_once_and_the_footer_the_site(certificate, settings):
+    """Issue #22: the statement read "…专业技术资格资格，特发此证" on every certificate."""
+    text = re.sub(r"\s", "", PdfReader(io.BytesIO(bytes(certificate.pdf))).pages[0].extract_text())
+    assert "具备工程技术系列正高级专业技术资格，特发此证。" in text
+    assert "资格资格" not in text
+    assert "zc.rsj.beijing.example.cn/verify" in text  # SITE_URL of tests/certificates/conftest.py

@@ -169,13 +169,16 @@ def test_bureau_staff_revoke_from_the_application_page(client, certificate):
     sign_in_verified(client, staff)
     page = client.get(f"/applications/{certificate.application_id}/").content.decode()
     assert f"/certificates/{certificate.pk}/revoke/" in page
-    response = client.post(
-        f"/certificates/{certificate.pk}/revoke/",
-        {
-            "reason": "材料造假",
-            "version": Application.objects.get(pk=certificate.application_id).version,
-        },
-    )
+    posted = {
+        "reason": "材料造假",
+        "version": Application.objects.get(pk=certificate.application_id).version,
+    }
+    # First the page that says what revoking does (issue #22); nothing is revoked yet.
+    asked = client.post(f"/certificates/{certificate.pk}/revoke/", posted).content.decode()
+    assert "撤销后证书不能恢复有效。" in asked and "材料造假" in asked
+    assert '<input type="hidden" name="confirmed" value="1">' in asked
+    assert Application.objects.get(pk=certificate.application_id).state == S.CERTIFIED
+    response = client.post(f"/certificates/{certificate.pk}/revoke/", {**posted, "confirmed": "1"})
     assert response.status_code == 302
     assert Application.objects.get(pk=certificate.application_id).state == S.REVOKED
     assert Certificate.objects.get(pk=certificate.pk).revoke_reason == "材料造假"

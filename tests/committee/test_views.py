@@ -50,7 +50,11 @@ def test_item_page_names_who_has_not_voted_and_offers_no_close_until_all_have():
     assert "oppose" not in listed.lower()
     assert 'class="inline ballot-close"' not in html
     assert "The ballot can be closed once every member present and not recused has voted" in html
-    refused = client.post(f"/committee/items/{item.pk}/ballot/close/", follow=True)
+    asked = client.post(f"/committee/items/{item.pk}/ballot/close/").content.decode()
+    assert "2 members present have not voted yet." in asked
+    refused = client.post(
+        f"/committee/items/{item.pk}/ballot/close/", {"confirmed": "1"}, follow=True
+    )
     assert (
         "The ballot closes only when every member present and not recused has voted "
         "(abstaining is a vote): 2 not yet, listed on the page." in refused.content.decode()

@@ -52,6 +52,14 @@ def submit_form_of(page, selector: str) -> None:
     submit(page, f"form:has({selector})")
 
 
+def confirm(page, says: str) -> None:
+    """The confirmation page of an action that cannot be undone (issue #22): it says what will
+    happen; nothing has happened until its red button is pressed."""
+    assert says in page.locator("section.confirmation").inner_text()
+    assert page.locator(".irreversible").count() == 1
+    submit(page, "form.confirm")
+
+
 def messages(page) -> str:
     return page.locator(".messages").inner_text()
 
@@ -367,10 +375,13 @@ def test_one_application_through_every_stage(live_server, tmp_path):
             assert "您已投票。投票不可更改" in messages(page)
         chair.reload()
         submit(chair, "form.ballot-close")
+        audit.page(chair, "ballot-close-confirm")
+        confirm(chair, "0名出席委员尚未投票。")
         assert chair.locator(".result").inner_text().startswith("通过")
         audit.page(chair, "ballot-closed")
         chair.goto(meeting_url)
         submit(chair, "form.meeting-close")
+        confirm(chair, "会议结束后")
         chair.goto(meeting_url + "minutes/")
         submit(chair, "form.minutes-sign")
         assert "会议纪要已签署" in messages(chair)
@@ -386,6 +397,8 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         audit.page(bureau, "bureau-queue")
         bureau.check(f"#choose-{application_id}")
         submit(bureau, "form[action$='/bureau/publish/']")
+        audit.page(bureau, "publish-confirm")
+        confirm(bureau, "张明")
         assert bureau.locator(".messages .success").count() == 1
 
         visitor = context(browser).new_page()
@@ -444,6 +457,7 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         bureau.goto(detail)
         bureau.fill("form[action$='/revoke/'] textarea[name=reason]", "经查实，申报材料存在虚假。")
         submit(bureau, "form[action$='/revoke/']")
+        confirm(bureau, "经查实，申报材料存在虚假。")
 
         visitor.goto(url + "/verify/")
         visitor.fill("#id_number", number)

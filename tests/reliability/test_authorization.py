@@ -76,6 +76,7 @@ def kwargs_for(name: str, objects: dict) -> dict:
         "certificates:verify_number": {"number": objects["certificate"].number},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "notification_mark_read": {"pk": objects["notification"].pk},
+        "notification_open": {"pk": objects["notification"].pk},
     }
     if name in table:
         return table[name]
@@ -148,6 +149,7 @@ EXPECTED = {
     "notifications": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
     "notifications_mark_all_read": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "notification_mark_read": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "notification_open": (LOGIN, RD, 404, 404, 404, 404, 404, 404, 404),
     "signup": (200, RD, RD, RD, RD, RD, RD, RD, RD),
     "applications:new": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "applications:detail": (LOGIN, 200, 404, 200, 404, 404, 404, 404, 404),

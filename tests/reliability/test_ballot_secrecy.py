@@ -64,7 +64,12 @@ def test_a_whole_ballot_leaves_no_choice_in_logs_or_audit(everything_logged):
                 reverse("committee:ballot_cast", args=[item.pk]), {"choice": choice}
             )
             assert response.status_code == 302
-        assert chair.post(reverse("committee:ballot_close", args=[item.pk])).status_code == 302
+        assert (
+            chair.post(
+                reverse("committee:ballot_close", args=[item.pk]), {"confirmed": "1"}
+            ).status_code
+            == 302
+        )
     finally:
         connection.force_debug_cursor = False
     assert AgendaItem.objects.get(pk=item.pk).closed_at is not None

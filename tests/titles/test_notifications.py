@@ -472,8 +472,15 @@ def test_the_list_shows_only_the_users_own_notifications_newest_first(client, tw
     ) in html
     assert f'<li class="panel notification" id="notification-{second.pk}">' in html
     assert (
-        '<a href="/applications/1/" class="notification-text">发往 first@old.cn 的邮件未能送达</a>'
+        f'<a href="/notifications/{first.pk}/open/" class="notification-text">'
+        "发往 first@old.cn 的邮件未能送达</a>"
     ) in html
+    # Opening a notice marks it read and goes where it points (issue #22).
+    opened = client.get(f"/notifications/{first.pk}/open/")
+    assert (opened.status_code, opened["Location"]) == (302, "/applications/1/")
+    first.refresh_from_db()
+    assert first.read_at is not None
+    assert client.get(f"/notifications/{secret.pk}/open/").status_code == 404
     assert '<span class="notification-text">发往 second@old.cn 的邮件未能送达</span>' in html
     # Someone else's notification cannot be marked read either: 404.
     response = client.post(f"/notifications/{secret.pk}/read/")
