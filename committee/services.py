@@ -66,6 +66,9 @@ def meeting_create(
         raise NotChairman
     if not place.strip() and not online_link.strip():
         raise RuleViolation(_("Give the place of the meeting or its online link."))
+    # Not in the past (issue #22); the current minute still counts, as the form has no seconds.
+    if starts_at < timezone.now().replace(second=0, microsecond=0):
+        raise RuleViolation(_("A meeting cannot be scheduled in the past."))
     with transaction.atomic():
         meeting = Meeting.objects.create(
             committee=committee,
@@ -110,6 +113,12 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
         meeting = _locked_meeting(meeting)
         _chairman_only(actor, meeting)
         _expect(meeting.status == MeetingStatus.SCHEDULED)
+        day = timezone.localdate(meeting.starts_at)
+        if timezone.localdate() < day:
+            raise RuleViolation(
+                _("The meeting can be opened on its day, %(date)s, not before.")
+                % {"date": day.isoformat()}
+            )
         meeting.status = MeetingStatus.OPEN
         meeting.opened_at = timezone.now()
         meeting.save(update_fields=["status", "opened_at"])

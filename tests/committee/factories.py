@@ -1,7 +1,8 @@
 """Committees with members, meetings in session, applications awaiting the committee."""
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from applications.models import Application
 from committee import services
@@ -36,7 +37,7 @@ def meeting_of(committee: Committee, *applications: Application) -> Meeting:
     meeting = services.meeting_create(
         committee=committee,
         actor=committee.chairman,
-        starts_at=datetime(2026, 12, 3, 9, 30, tzinfo=SHANGHAI),
+        starts_at=timezone.now(),  # today: a meeting opens on its day, none is in the past
         place="北京市人力资源和社会保障局第一会议室",
     )
     for application in applications:

@@ -84,6 +84,10 @@ def test_a_meeting_with_two_items_one_approved_one_not(live_server, tmp_path):
         members[0].screenshot(path=shots / "ballot.png", full_page=True)
         chair.reload()
         submit(chair, "form.ballot-close")
+        # Issue #22: asked first, on a page saying nobody present is left to vote.
+        assert "0名出席委员尚未投票。" in chair.locator("section.confirmation").inner_text()
+        chair.screenshot(path=shots / "ballot-close-confirm.png", full_page=True)
+        submit(chair, "form.confirm")
         assert chair.locator(".result").inner_text().startswith("通过")
 
         # Item 2: two consent of four present (2/4 is not more than 2/3): not approved.
@@ -104,11 +108,14 @@ def test_a_meeting_with_two_items_one_approved_one_not(live_server, tmp_path):
         chair.reload()
         assert chair.locator("ul.yet-to-vote").count() == 0
         submit(chair, "form.ballot-close")
+        submit(chair, "form.confirm")
         assert chair.locator(".result").inner_text().startswith("未通过")
         chair.screenshot(path=shots / "tally.png", full_page=True)
 
         chair.goto(meeting_url)
         submit(chair, "form.meeting-close")
+        assert "会议结束后不能重新开始" in chair.locator(".irreversible").inner_text()
+        submit(chair, "form.confirm")
         chair.goto(meeting_url + "minutes/")
         submit(chair, "form.minutes-sign")
         assert "会议纪要已签署" in chair.locator(".messages").inner_text()

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from committee import services
 from committee.models import Meeting
@@ -129,9 +132,10 @@ def test_a_member_opens_the_application_page_of_an_agenda_item():
 @pytest.mark.django_db
 def test_the_chairman_schedules_a_meeting_on_the_page():
     meeting, _items, _voters, chairman = in_session(members=1, items=0)
+    later = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT14:00")
     page = client_of(chairman).post(
         "/committee/meetings/new/",
-        {"starts_at": "2026-12-10T14:00", "place": "", "online_link": "https://meet.example.cn/1"},
+        {"starts_at": later, "place": "", "online_link": "https://meet.example.cn/1"},
     )
     made = Meeting.objects.exclude(pk=meeting.pk).get()
     assert page.status_code == 302
