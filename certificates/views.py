@@ -78,7 +78,15 @@ def _answer(request: HttpRequest, *, outcome, disclose: bool, method: str) -> Ht
         request,
         "certificates/verify.html",
         {
-            "number_form": VerifyNumberForm(),
+            # What was typed stays in the form (issue #22): correcting one letter is enough.
+            "number_form": VerifyNumberForm(
+                initial={
+                    "number": request.GET.get("number", ""),
+                    "name": request.GET.get("name", ""),
+                }
+                if method == VerificationMethod.NUMBER
+                else None
+            ),
             "upload_form": VerifyUploadForm(),
             "outcome": outcome,
             "method": method,

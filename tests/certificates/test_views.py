@@ -46,6 +46,20 @@ def test_verify_by_number_with_the_wrong_name_answers_unknown(client, certificat
     html = response.content.decode()
     assert text("Unknown certificate") in html
     assert "辛弃疾" not in html and certificate.title not in html
+    # What was typed stays in the form (issue #22).
+    assert f'value="{certificate.number}"' in html and 'value="李白"' in html
+
+
+def test_upload_of_a_file_that_is_no_certificate_says_so(client):
+    """Issue #22: it said to check the number and the name, which the visitor never typed."""
+    from tests.applications.factories import pdf_bytes
+
+    for document in (pdf_bytes(), b"%PDF-1.7 not really"):
+        upload = SimpleUploadedFile("c.pdf", document, "application/pdf")
+        html = client.post("/verify/upload/", {"document": upload}).content.decode()
+        assert text("Not a certificate of the bureau") in html
+        assert text("Unknown certificate") not in html
+        assert "核对证书编号和持证人姓名" not in html
 
 
 def test_qr_address_answers_valid_and_masks_the_name_without_signature(client, certificate):
