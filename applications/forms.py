@@ -213,6 +213,8 @@ class OpenNoticeForm(VersionedForm):
         ),
         error_messages={"min_value": _("A notice lasts at least 5 working days.")},
     )
+    # The end the prepared text names; replaced by the end of the days chosen (issue #22).
+    end_in_text = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
 
 class ObjectionForm(forms.Form):

@@ -59,6 +59,7 @@ def _employer_decisions(user, application) -> dict:
             initial={
                 **version,
                 "text": services.internal_notice_text(application, ends_at=ends_at),
+                "end_in_text": services.notice_end_text(ends_at),
                 "working_days": services.MIN_NOTICE_WORKING_DAYS,
             }
         )

@@ -179,11 +179,13 @@ def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:
 
 
 def internal_notices_visible_to(user) -> QuerySet[InternalNotice]:
-    """Notices of the organizations the user belongs to (members read them and may object)."""
+    """Notices of the organizations the user belongs to (members read them and may object), and
+    the notice of the user's own application (issue #22: the applicant reads what is posted)."""
     if not user.is_authenticated:
         return InternalNotice.objects.none()
     return InternalNotice.objects.filter(
-        organization__in=organizations_of_member(user).values("pk")
+        Q(organization__in=organizations_of_member(user).values("pk"))
+        | Q(application__applicant=user)
     ).select_related("application", "application__applicant", "organization")
 
 

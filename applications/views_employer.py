@@ -125,6 +125,7 @@ def internal_notice_open(request: HttpRequest, pk: int) -> HttpResponse:
             text=data["text"],
             working_days=data["working_days"],
             expected_version=data["version"],
+            end_in_text=data["end_in_text"],
         ),
         _("The internal notice is published."),
     )
@@ -156,7 +157,12 @@ def internal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
     application = notice.application
     is_reviewer = permissions.can_review_notice(request.user, application)
+    # The applicant reads their own notice; nobody objects to their own application.
+    is_own = application.applicant_id == request.user.pk
     form = ObjectionForm(initial={"real_name": request.user.real_name})
+    if request.method == "POST" and is_own:
+        messages.error(request, _("You cannot object to your own application."))
+        return redirect("applications:internal_notice", pk=pk)
     if request.method == "POST":
         form = ObjectionForm(request.POST, request.FILES)
         if form.is_valid():
@@ -188,6 +194,7 @@ def internal_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "is_reviewer": is_reviewer,
             "running": application.state == ApplicationState.INTERNAL_NOTICE
             and timezone.now() <= notice.ends_at,
+            "may_object": not is_own,
             "form": form,
             "decision_form": ObjectionDecisionForm(),
         },

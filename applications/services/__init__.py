@@ -33,6 +33,7 @@ from applications.services.employer import (
     internal_notice_text,
     internal_objection_decide,
     internal_objection_raise,
+    notice_end_text,
 )
 from applications.services.materials import material_delete, material_upload
 from applications.services.objections import (
@@ -86,6 +87,7 @@ __all__ = [
     "internal_objection_raise",
     "material_delete",
     "material_upload",
+    "notice_end_text",
     "objection_decide",
     "objection_evidence_attach",
     "recommender_confirmed",

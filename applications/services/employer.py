@@ -71,8 +71,13 @@ def internal_notice_text(application: Application, *, ends_at: datetime) -> str:
         "series": application.title_series or "",
         "discipline": application.discipline or "",
         "level": application.get_level_display(),
-        "end": timezone.localtime(ends_at).strftime("%Y-%m-%d %H:%M"),
+        "end": notice_end_text(ends_at),
     }
+
+
+def notice_end_text(ends_at: datetime) -> str:
+    """How the prepared notice text writes its end."""
+    return timezone.localtime(ends_at).strftime("%Y-%m-%d %H:%M")
 
 
 def application_decline(
@@ -102,12 +107,20 @@ def internal_notice_open(
     text: str,
     working_days: int = MIN_NOTICE_WORKING_DAYS,
     expected_version: int | None = None,
+    end_in_text: str = "",
 ) -> InternalNotice:
-    """Publish the internal notice now; it ends at the end of its last working day."""
+    """Publish the internal notice now; it ends at the end of its last working day.
+
+    ``end_in_text`` is the end the prepared text was written with (for the working days the
+    page first offered): it is replaced by the period's own end, so that the text cannot
+    contradict the period when the reviewer chose another number of working days (issue #22).
+    """
     if not text.strip():
         raise RuleViolation(_("The notice needs a text."))
     published = timezone.now()
     ends_at, provisional = internal_notice_period(published=published, working_days=working_days)
+    if end_in_text.strip():
+        text = text.replace(end_in_text.strip(), notice_end_text(ends_at))
     with application_transition(
         application=application,
         actor=actor,
@@ -282,4 +295,5 @@ __all__ = [
     "internal_notices_sweep",
     "internal_objection_decide",
     "internal_objection_raise",
+    "notice_end_text",
 ]
