@@ -31,7 +31,8 @@ def application_section(request, application) -> Section:
         "applications/_detail_section.html",
         {
             "application": application,
-            "next_step": selectors.application_next_step(application),
+            "next_step": selectors.application_next_step(application, viewer=user),
+            "return_reason": selectors.return_reason(application),
             "recommenders": selectors.active_recommenders(application),
             "id_number": id_number_for_viewer(subject=application.applicant, viewer=user),
             "can_edit": permissions.can_edit(user, application),

@@ -29,6 +29,7 @@ from applications.models import (
 )
 from applications.permissions import is_agency_staff
 from titles import workdays
+from titles.audit import audit_events_for
 from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
 from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
 from titles.people import organizations_of_member, organizations_reviewable_by
@@ -351,11 +352,52 @@ NEXT_STEPS: dict[str, NextStep] = {
     S.CERTIFYING: NextStep(_("Your certificate is being issued."), _("The bureau")),
     S.CERTIFIED: NextStep(_("Your certificate is ready to download."), _("You")),
 }
+# The same steps as the staff read them (issue #22): about the applicant, not to them.
+STAFF_NEXT_STEPS: dict[str, NextStep] = {
+    **NEXT_STEPS,
+    S.DRAFT: NextStep(_("The applicant completes the form and submits it."), _("The applicant")),
+    S.EMPLOYER_REVIEW: NextStep(_("The employer reviews the application."), _("The employer")),
+    S.RETURNED: NextStep(
+        _("The applicant makes the requested changes and submits again."), _("The applicant")
+    ),
+    S.INTERNAL_NOTICE: NextStep(
+        _("The internal notice is running; then the employer recommends the applicant."),
+        _("The employer"),
+    ),
+    S.NOTICE_PASSED: NextStep(
+        _("The employer sends the formal recommendation."), _("The employer")
+    ),
+    S.ELIGIBILITY_REVIEW: NextStep(
+        _("The evaluation agency checks the applicant's eligibility."), _("The evaluation agency")
+    ),
+    S.SUPPLEMENT_REQUESTED: NextStep(
+        _("The applicant answers the supplement request before its deadline."), _("The applicant")
+    ),
+    S.CERTIFYING: NextStep(_("The certificate is being issued."), _("The bureau")),
+    S.CERTIFIED: NextStep(
+        _("The certificate is issued; the holder downloads it."), _("The holder")
+    ),
+}
 
 
-def application_next_step(application: Application) -> NextStep | None:
-    """What happens next, who acts, and by when (for the states that have a deadline)."""
-    step = NEXT_STEPS.get(application.state)
+def return_reason(application: Application) -> str:
+    """The employer's reasons for returning the application, while it is returned ("" else)."""
+    if application.state != S.RETURNED:
+        return ""
+    event = (
+        audit_events_for(application)
+        .filter(action="application.return_to_applicant")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    return event.reason if event else ""
+
+
+def application_next_step(application: Application, viewer=None) -> NextStep | None:
+    """What happens next, who acts, and by when (for the states that have a deadline); written
+    to the applicant, or about them when ``viewer`` is someone else (issue #22)."""
+    own = viewer is None or viewer.pk == application.applicant_id
+    step = (NEXT_STEPS if own else STAFF_NEXT_STEPS).get(application.state)
     if step is None:
         return None
     if application.state == S.INTERNAL_NOTICE:

@@ -97,6 +97,7 @@ def _render_step(request, application, step, context) -> HttpResponse:
             "next_step_slug": STEP_SLUGS[index + 1] if index + 1 < len(STEPS) else None,
             "missing": missing,
             "resubmitting": permissions.can_resubmit(request.user, application),
+            "return_reason": selectors.return_reason(application),
             **context,
         },
     )
