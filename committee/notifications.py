@@ -3,6 +3,21 @@ from django.utils.translation import gettext_lazy as _
 from titles.notifications import notification_kind_register
 
 notification_kind_register(
+    "committee_meeting_scheduled",
+    subject=_("Committee meeting on %(when)s"),
+    body=_(
+        "A meeting of %(committee)s is scheduled for %(when)s (%(place)s). The agenda is on the "
+        "meeting's page."
+    ),
+    text=_("A meeting of %(committee)s is scheduled for %(when)s."),
+)
+notification_kind_register(
+    "committee_ballot_opened",
+    subject=_("The ballot on application %(reference)s is open"),
+    body=_("The secret ballot on application %(reference)s is open: cast your vote on its page."),
+    text=_("The ballot on application %(reference)s is open: cast your vote."),
+)
+notification_kind_register(
     "committee_approved",
     subject=_("Application %(reference)s: approved by the committee"),
     body=_(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ from committee.models import (
 )
 from review.conflicts import conflicts_among
 from titles.audit import audit_record
+from titles.notifications import notify
 from titles.voting import RULE_TEXT as RULE_TEXT  # kept importable here; it lives with the rule
 from titles.voting import is_approved
 
@@ -78,6 +80,7 @@ def meeting_create(
             created_by=actor,
         )
         audit_record(actor=actor, action="committee.meeting_create", obj=meeting)
+        _tell_meeting_scheduled(meeting=meeting, actor=actor)
     return meeting
 
 
@@ -229,7 +232,39 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
             obj=item.application,
             data={"meeting": meeting.pk, "item": item.pk},
         )
+        _tell_ballot_open(item=item, meeting=meeting, actor=actor)
     return item
+
+
+def _tell_ballot_open(*, item: AgendaItem, meeting: Meeting, actor) -> None:
+    """Each member who votes on the item (present, not recused) but the one who opened it is
+    told in the application (no email: the ballot is open during the meeting only)."""
+    voting = selectors.present_member_ids(meeting) - selectors.recused_member_ids(item)
+    for member in get_user_model().objects.filter(pk__in=voting - {actor.pk}):
+        notify(
+            recipient=member,
+            kind="committee_ballot_opened",
+            context={"reference": item.application.reference},
+            url=reverse("committee:item", args=[item.pk]),
+            email=False,
+        )
+
+
+def _tell_meeting_scheduled(*, meeting: Meeting, actor) -> None:
+    """Each member of the committee but the chairman who scheduled it is told, by email too."""
+    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    for member in selectors.committee_voters(meeting.committee):
+        if member.pk != actor.pk:
+            notify(
+                recipient=member,
+                kind="committee_meeting_scheduled",
+                context={
+                    "committee": meeting.committee.name,
+                    "when": when,
+                    "place": meeting.place or meeting.online_link,
+                },
+                url=reverse("committee:meeting", args=[meeting.pk]),
+            )
 
 
 # One statement does a whole cast (rule 7, issue #12). It locks the item row FOR SHARE (casts run

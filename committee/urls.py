@@ -16,6 +16,7 @@ urlpatterns = [
     path("committee/meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("committee/meetings/<int:pk>/minutes/sign/", views.minutes_sign, name="minutes_sign"),
     path("committee/items/<int:pk>/", views.item_detail, name="item"),
+    path("committee/items/<int:pk>/ballot/status/", views.ballot_status, name="ballot_status"),
     path("committee/items/<int:pk>/ballot/open/", views.ballot_open, name="ballot_open"),
     path("committee/items/<int:pk>/ballot/close/", views.ballot_close, name="ballot_close"),
     path("committee/items/<int:pk>/vote/", views.ballot_cast, name="ballot_cast"),

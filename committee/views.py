@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applications.errors import ApplicationError
 from applications.selectors import active_recommenders
@@ -274,6 +274,33 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule": RULE_TEXT,
         },
     )
+
+
+@login_required
+@require_GET
+def ballot_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the item page's script polls (issue #22): the count and who has not voted yet
+    (names, never choices), and a ``stage`` that changes when the page must be loaded again
+    (the ballot opened or closed, or nobody is left to vote and it may be closed). Without
+    the script the page's Refresh link shows the same."""
+    item = _item(request, pk)
+    is_open = item.status == BallotStatus.OPEN
+    yet_to_vote = selectors.members_yet_to_vote(item) if is_open else []
+    present = selectors.present_member_ids(item.meeting)
+    eligible = len(present - selectors.recused_member_ids(item))
+    voted = selectors.turnout(item) if is_open else 0
+    response = JsonResponse(
+        {
+            "stage": f"{item.status}:{'all' if is_open and not yet_to_vote else 'waiting'}",
+            "voted": voted,
+            "eligible": eligible,
+            "turnout": gettext("%(voted)s of %(eligible)s members have voted.")
+            % {"voted": voted, "eligible": eligible},
+            "yet_to_vote": [member.display_name for member in yet_to_vote],
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _item_post(request, pk, action, success):

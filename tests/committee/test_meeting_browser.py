@@ -97,9 +97,10 @@ def test_a_meeting_with_two_items_one_approved_one_not(live_server, tmp_path):
         members[2].screenshot(path=shots / "ballot-before-voting.png", full_page=True)
         for page, choice in zip(pages[:3], ["consent", "consent", "oppose"], strict=True):
             vote(page, url, item_2.pk, choice)
+        # Issue #22: the chairman's page counts the votes without being reloaded.
+        chair.locator(".turnout", has_text="已投票 3 人").wait_for(timeout=15000)
         # Issue #27: one member has not voted: the chairman sees who (never how anyone voted)
         # and cannot close yet.
-        chair.reload()
         last = people[3].display_name
         assert chair.locator("ul.yet-to-vote li").all_inner_texts() == [last]
         assert chair.locator("form.ballot-close").count() == 0

@@ -193,6 +193,7 @@ EXPECTED = {
     "committee:minutes_pdf": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 404),
     "committee:minutes_sign": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:item": (LOGIN, 404, 404, 404, 404, 404, 200, 200, 404),
+    "committee:ballot_status": (LOGIN, 404, 404, 404, 404, 404, 200, 200, 404),
     "committee:ballot_open": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:ballot_close": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:ballot_cast": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
