@@ -46,6 +46,7 @@ from titles.deadlines import deadline_close, deadline_rule_register, deadline_tr
 from titles.enums import Role
 from titles.people import users_with_role
 from titles.sweep import sweeper
+from titles.tasks import task_queue_on_commit
 
 S = ApplicationState
 MIN_NOTICE_WORKING_DAYS = workdays.NOTICE_WORKING_DAYS  # rule 2
@@ -469,6 +470,10 @@ def special_issuance_confirm(*, issuance: SpecialIssuance, actor) -> Application
             locked.closed_at = timezone.now()
             locked.save()
             tell([confirmed.applicant], confirmed, "issued_without_notice")
+        # Issued at once (issue #22), not at the next sweep; the sweep still catches a lost task.
+        task_queue_on_commit(
+            "certificates.tasks.task_issue_certificate", application_id=confirmed.pk
+        )
     return confirmed
 
 

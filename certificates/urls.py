@@ -14,6 +14,11 @@ urlpatterns = [
     path("certificates/issuance/", views.issuance, name="issuance"),
     path("certificates/issuance/<int:pk>/", views.notice_issue, name="notice_issue"),
     path(
+        "certificates/applications/<int:pk>/progress/",
+        views.application_progress,
+        name="application_progress",
+    ),
+    path(
         "certificates/issuance/<int:pk>/progress/",
         views.notice_progress,
         name="notice_progress",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.errors import ApplicationError
+from applications.models import Application
 from bureau.models import PublicNotice
 from certificates import keys, permissions, selectors, services
 from certificates.enums import VerificationMethod, VerificationResult
@@ -287,6 +288,20 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates/notice_issue.html",
         {"notice": notice, "progress": selectors.notice_issuance_progress(notice)},
     )
+
+
+@login_required
+@require_GET
+def application_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """Whether one application's certificate is issued yet, for its holder and bureau staff (the
+    application page polls it while the certificate is being issued, issue #22)."""
+    application = get_object_or_404(Application.objects.only("pk", "applicant_id"), pk=pk)
+    if application.applicant_id != request.user.pk and not permissions.can_issue(request.user):
+        raise Http404
+    issued = services.Certificate.objects.filter(application_id=pk).exists()
+    response = JsonResponse({"issued": int(issued), "total": 1, "done": issued})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

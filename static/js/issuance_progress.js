@@ -11,6 +11,7 @@
       bar.max = data.total; bar.value = data.issued;
       text.textContent = text.dataset.label + ": " + data.issued + " / " + data.total;
       if (!data.done) { setTimeout(poll, 2000); }
+      else if (text.dataset.reload) { window.location.reload(); }
     }).catch(function () { setTimeout(poll, 5000); });
   }
   if (text.dataset.running) { setTimeout(poll, 1000); }

@@ -77,6 +77,7 @@ def kwargs_for(name: str, objects: dict) -> dict:
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "notification_mark_read": {"pk": objects["notification"].pk},
         "notification_open": {"pk": objects["notification"].pk},
+        "certificates:application_progress": {"pk": objects["certificate"].application_id},
     }
     if name in table:
         return table[name]
@@ -194,6 +195,7 @@ EXPECTED = {
     "committee:minutes_sign": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:item": (LOGIN, 404, 404, 404, 404, 404, 200, 200, 404),
     "committee:ballot_status": (LOGIN, 404, 404, 404, 404, 404, 200, 200, 404),
+    "certificates:application_progress": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "committee:ballot_open": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:ballot_close": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "committee:ballot_cast": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
