@@ -19,11 +19,20 @@ from applications.enums import (
     RecommenderStatus,
     TitleLevel,
 )
-from applications.models import Application, Material, MaterialVersion, Recommender
-from bureau.services import public_notice_publish
+from applications.models import (
+    Application,
+    InternalNotice,
+    Material,
+    MaterialVersion,
+    Recommender,
+)
+from applications.services.employer import internal_notices_sweep
+from bureau.models import PublicNotice
+from bureau.services import public_notice_publish, public_notices_sweep
 from certificates.services import certificate_issue
+from committee import selectors as committee_selectors
 from committee import services as committee_services
-from committee.enums import MeetingStatus
+from committee.enums import Choice, MeetingStatus
 from committee.models import Committee, Meeting
 from review import services as review_services
 from review.enums import Dimension, Recommendation
@@ -175,6 +184,11 @@ DEMO_LATER_APPLICANTS = [
     ("applicant7", "周杰", ApplicationState.PUBLIC_NOTICE),
     ("applicant8", "吴芳", ApplicationState.CERTIFIED),
 ]
+DEMO_PAST_COMMITTEE = (
+    ApplicationState.BUREAU_REVIEW,
+    ApplicationState.PUBLIC_NOTICE,
+    ApplicationState.CERTIFIED,
+)
 DEMO_PANEL_NAME = "工程技术系列高层次人才评议组"
 DEMO_COMMITTEE_NAME = "北京市高层次人才职称评审委员会"
 
@@ -196,10 +210,92 @@ def demo_panel_and_committee_seed() -> None:
         committee.members.add(*User.objects.filter(username__in=["member", "member2", "member3"]))
 
 
+def _ran_its_course(model, pk: int, *, working_days: int) -> None:
+    """Move a notice published just now into the past, as if its period had run (a demo cannot
+    wait for working days to pass); its stage's own sweep then passes it."""
+    now = timezone.now()
+    model.objects.filter(pk=pk).update(
+        published_at=now - timedelta(days=working_days * 2), ends_at=now - timedelta(minutes=1)
+    )
+
+
+def _through_the_employer(application, *, employer_reviewer, agency) -> Application:
+    """Internal notice (run its course and passed by the sweep), the formal recommendation and
+    the agency's eligibility review: each through its stage's service, as in real use."""
+    ends_at = services.internal_notice_period(published=timezone.now(), working_days=5)[0]
+    notice = services.internal_notice_open(
+        application=application,
+        actor=employer_reviewer,
+        text=services.internal_notice_text(application, ends_at=ends_at),
+    )
+    _ran_its_course(InternalNotice, notice.pk, working_days=5)
+    internal_notices_sweep(timezone.now())
+    services.application_recommend(
+        application=Application.objects.get(pk=application.pk),
+        actor=employer_reviewer,
+        opinion="该同志业绩突出，经公示无异议，同意推荐。",
+    )
+    return services.eligibility_accept(
+        application=Application.objects.get(pk=application.pk),
+        actor=agency,
+        note="申报材料齐全，符合申报条件。",
+    )
+
+
+def _through_the_panel(application, *, experts, agency, opinions: bool) -> Application:
+    """Three experts assigned; with ``opinions``, each confirms and submits: on to the committee."""
+    for expert in experts:
+        assignment = review_services.assignment_create(
+            application=application, expert=expert, actor=agency
+        )
+        if opinions:
+            assignment = review_services.assignment_confirm(assignment=assignment, actor=expert)
+            values = {"recommendation": Recommendation.SUPPORT, "summary": "同意推荐。"}
+            for index, dimension in enumerate(Dimension):
+                values[f"score_{dimension.value}"] = 7 + index % 3
+                values[f"justification_{dimension.value}"] = "成果突出，论据充分。"
+            review_services.opinion_save(
+                assignment=assignment, actor=expert, values=values, submit=True
+            )
+    return Application.objects.get(pk=application.pk)
+
+
+def _held_meeting(committee, applications: list[Application]) -> None:
+    """A meeting held today through the committee's services: the agenda, the roll (everyone
+    present), a secret ballot on each application (all consent), closed, the minutes signed.
+    The applications go on to the bureau with the committee's decision on record."""
+    chairman = committee.chairman
+    meeting = committee_services.meeting_create(
+        committee=committee,
+        actor=chairman,
+        starts_at=timezone.now(),
+        place="北京市人力资源和社会保障局第一会议室",
+    )
+    for application in applications:
+        committee_services.agenda_add(meeting=meeting, application=application, actor=chairman)
+    committee_services.meeting_open(meeting=meeting, actor=chairman)
+    voters = committee_selectors.committee_voters(committee)
+    committee_services.roll_call(
+        meeting=meeting, actor=chairman, present_ids={voter.pk for voter in voters}
+    )
+    for item in meeting.items.order_by("position"):
+        committee_services.ballot_open(item=item, actor=chairman)
+        recused = committee_selectors.recused_member_ids(item)
+        for voter in voters:
+            if voter.pk not in recused:
+                committee_services.ballot_cast(item=item, member=voter, choice=Choice.CONSENT)
+        committee_services.ballot_close(item=item, actor=chairman)
+    committee_services.meeting_close(meeting=meeting, actor=chairman)
+    committee_services.minutes_sign(meeting=Meeting.objects.get(pk=meeting.pk), actor=chairman)
+
+
 def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[str]:
-    """One application in each later stage, moved on through the stages' own services where
-    a demo can (assignments, opinions, the meeting's agenda, the public notice, the certificate);
-    the steps before are set directly. Skips applicants that already have an application."""
+    """One application in each later stage, brought there the way the stages do (issue #22):
+    the internal notice, the recommendation, eligibility, the panel's opinions, a committee
+    meeting with its secret ballots and signed minutes, the public notice and the certificate,
+    each through its own service, so that timelines and committee records are real. Notice
+    periods are moved into the past rather than waited for. Skips applicants that already have
+    an application."""
     discipline = Discipline.objects.filter(active=True).select_related("series").first()
     employer = user_organizations(employer_reviewer, Role.EMPLOYER_REVIEWER).first()
     agency = User.objects.filter(username="agency").first()
@@ -209,7 +305,7 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
     if None in (discipline, employer, agency, bureau, committee) or len(experts) < 3:
         return []
     pdf = _pdf()
-    lines = []
+    made: list[tuple[str, str, Application, str]] = []
     for username, real_name, state in DEMO_LATER_APPLICANTS:
         user = _demo_applicant(username, real_name, password=password, employer=employer)
         if Application.objects.filter(applicant=user).exists():
@@ -218,60 +314,53 @@ def demo_later_stages_seed(*, password: str, employer_reviewer: User) -> list[st
         _complete(application, pdf)
         _id_number_record(user, application)
         services.application_submit(application=application, actor=user, declaration=True)
-        # Employer review, internal notice and eligibility are shown by the first demo
-        # applications; this one is taken straight to the panel.
-        now = timezone.now()
-        Application.objects.filter(pk=application.pk).update(
-            state=ApplicationState.PANEL_REVIEW,
-            recommended_at=now,
-            employer_opinion="该同志业绩突出，经公示无异议，同意推荐。",
+        application = _through_the_employer(
+            Application.objects.get(pk=application.pk),
+            employer_reviewer=employer_reviewer,
+            agency=agency,
         )
-        application = Application.objects.get(pk=application.pk)
-        if state in (ApplicationState.PANEL_REVIEW, ApplicationState.COMMITTEE_REVIEW):
-            for expert in experts:
-                assignment = review_services.assignment_create(
-                    application=application, expert=expert, actor=agency
-                )
-                if state == ApplicationState.COMMITTEE_REVIEW:
-                    assignment = review_services.assignment_confirm(
-                        assignment=assignment, actor=expert
-                    )
-                    values = {"recommendation": Recommendation.SUPPORT, "summary": "同意推荐。"}
-                    for index, dimension in enumerate(Dimension):
-                        values[f"score_{dimension.value}"] = 7 + index % 3
-                        values[f"justification_{dimension.value}"] = "成果突出，论据充分。"
-                    review_services.opinion_save(
-                        assignment=assignment, actor=expert, values=values, submit=True
-                    )
-            if state == ApplicationState.COMMITTEE_REVIEW:
-                meeting = Meeting.objects.filter(
-                    committee=committee, status=MeetingStatus.SCHEDULED
-                ).first()
-                if meeting is None:
-                    meeting = committee_services.meeting_create(
-                        committee=committee,
-                        actor=committee.chairman,
-                        starts_at=now + timedelta(days=7),
-                        place="北京市人力资源和社会保障局第一会议室",
-                    )
-                committee_services.agenda_add(
-                    meeting=meeting, application=application, actor=committee.chairman
-                )
-        else:
-            # The committee's meeting and ballot are shown by the committee-review demo.
-            Application.objects.filter(pk=application.pk).update(
-                state=ApplicationState.BUREAU_REVIEW
+        application = _through_the_panel(
+            application,
+            experts=experts,
+            agency=agency,
+            opinions=state != ApplicationState.PANEL_REVIEW,
+        )
+        made.append((username, real_name, application, state))
+    # The committee: those past it were decided at a meeting held today; the one awaiting it is
+    # on the agenda of a meeting a week ahead.
+    decided = [app for _u, _n, app, state in made if state in DEMO_PAST_COMMITTEE]
+    if decided:
+        _held_meeting(committee, decided)
+    for _username, _name, application, state in made:
+        if state == ApplicationState.COMMITTEE_REVIEW:
+            meeting = Meeting.objects.filter(
+                committee=committee, status=MeetingStatus.SCHEDULED
+            ).first() or committee_services.meeting_create(
+                committee=committee,
+                actor=committee.chairman,
+                starts_at=timezone.now() + timedelta(days=7),
+                place="北京市人力资源和社会保障局第一会议室",
             )
-            application = Application.objects.get(pk=application.pk)
-            if state == ApplicationState.PUBLIC_NOTICE:
-                public_notice_publish(
-                    applications=[application], actor=bureau, title="2026年第一批（演示）"
-                )
+            committee_services.agenda_add(
+                meeting=meeting, application=application, actor=committee.chairman
+            )
+    # The bureau: one notice still running; one that ran its course, passed by the bureau's own
+    # sweep, and the certificate issued (with the committee and the approval date it names).
+    for _username, _name, application, state in made:
+        if state in (ApplicationState.PUBLIC_NOTICE, ApplicationState.CERTIFIED):
+            notice = public_notice_publish(
+                applications=[Application.objects.get(pk=application.pk)],
+                actor=bureau,
+                title="2026年第一批（演示）"
+                if state == ApplicationState.PUBLIC_NOTICE
+                else "2025年第四批（演示）",
+            )
             if state == ApplicationState.CERTIFIED:
-                Application.objects.filter(pk=application.pk).update(
-                    state=ApplicationState.CERTIFYING
-                )
+                _ran_its_course(PublicNotice, notice.pk, working_days=5)
+                public_notices_sweep(timezone.now())
                 certificate_issue(application_id=application.pk)
+    lines = []
+    for username, real_name, application, _state in made:
         final = Application.objects.get(pk=application.pk)
         lines.append(f"  {username:<10} {real_name}  {final.get_state_display()}")
     return lines

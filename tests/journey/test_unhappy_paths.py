@@ -115,10 +115,13 @@ def test_ballot_short_of_two_thirds_is_not_approved(live_server):
             assert "您已投票。投票不可更改" in messages(page)
         chair.reload()
         submit(chair, "form.ballot-close")
+        audit.page(chair, "ballot-close-confirm")
+        submit(chair, "form.confirm")  # the confirmation page (issue #22)
         assert chair.locator(".result").inner_text().startswith("未通过")
         audit.page(chair, "ballot-not-approved")
         chair.goto(meeting_url)
         submit(chair, "form.meeting-close")
+        submit(chair, "form.confirm")
         audit.page(chair, "meeting-closed")
         assert orm(state_of, application.pk) == ApplicationState.NOT_APPROVED
 

@@ -81,6 +81,7 @@ def test_seed_demo_shows_every_later_stage(capsys):
     from certificates.models import Certificate
     from committee.models import AgendaItem, Committee
     from review.models import Assignment, Opinion, Panel
+    from titles.models import AuditEvent
 
     call_command("seed_demo")
     call_command("seed_demo")
@@ -90,9 +91,39 @@ def test_seed_demo_shows_every_later_stage(capsys):
     assert committee.chairman.username == "chairman"
     assert committee.members.count() == 3
     assert Assignment.objects.filter(application__applicant__username="applicant4").count() == 3
-    assert Opinion.objects.filter(submitted_at__isnull=False).count() == 3
-    item = AgendaItem.objects.get()
+    # Issue #22: every application past the panel went through its stages' services.
+    assert Opinion.objects.filter(submitted_at__isnull=False).count() == 3 * 4
+    item = AgendaItem.objects.get(meeting__status="scheduled")
     assert item.application.applicant.username == "applicant5"
-    assert item.meeting.status == "scheduled"
+    decided = AgendaItem.objects.filter(meeting__status="closed", approved=True)
+    assert sorted(decided.values_list("application__applicant__username", flat=True)) == [
+        "applicant6",
+        "applicant7",
+        "applicant8",
+    ]
+    assert decided.first().meeting.minutes_signed_at is not None
     certificate = Certificate.objects.get()
     assert certificate.application.applicant.username == "applicant8"
+    assert certificate.committee_name == committee.name
+    assert certificate.approved_on is not None
+    steps = list(
+        AuditEvent.objects.filter(
+            object_type="applications.application", object_id=str(certificate.application_id)
+        )
+        .filter(action__startswith="application.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert steps == [
+        "application.create",
+        "application.submit",
+        "application.open_internal_notice",
+        "application.pass_internal_notice",
+        "application.recommend",
+        "application.accept_eligible",
+        "application.complete_panel_review",
+        "application.committee_approve",
+        "application.publish_notice",
+        "application.pass_public_notice",
+        "application.certify",
+    ]
