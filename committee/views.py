@@ -120,6 +120,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "present": present,
         "can_run": can_run,
         "is_open": meeting.status == MeetingStatus.OPEN,
+        # A meeting opens on its day, not before (issue #22; the service refuses it too).
+        "its_day_has_come": timezone.localdate() >= timezone.localdate(meeting.starts_at),
     }
     if can_run and meeting.status == MeetingStatus.SCHEDULED:
         context["agenda_form"] = AgendaAddForm(applications=selectors.applications_for_agenda())

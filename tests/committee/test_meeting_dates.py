@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.template.loader import render_to_string
+from django.test import Client
 from django.utils import translation
 
 from committee import services
@@ -72,3 +73,21 @@ def test_the_minutes_record_when_the_meeting_was_held_and_signed():
     html = render_to_string("committee/_minutes_body.html", minutes_context(meeting=meeting))
     assert "Held on 2026-03-05, 15:00–17:00 (scheduled for 2026-03-05 10:00)" in html
     assert "on 2026-03-06 15:00." in html  # the signature's own date
+
+
+def test_the_meeting_page_offers_to_open_it_on_its_day_only():
+    from tests.factories import sign_in_verified
+
+    committee = committee_of(1)
+    thursday = MONDAY + timedelta(days=3)
+    with time_machine.travel(MONDAY, tick=False):
+        meeting = schedule(committee, thursday)
+        client = sign_in_verified(Client(), committee.chairman)
+        client.cookies["django_language"] = "en"
+        html = client.get(f"/committee/meetings/{meeting.pk}/").content.decode()
+    assert "The meeting can be opened on its day, 2026-03-05, not before." in html
+    assert "meeting-open" not in html
+    with time_machine.travel(thursday, tick=False):
+        client = sign_in_verified(Client(), committee.chairman)
+        html = client.get(f"/committee/meetings/{meeting.pk}/").content.decode()
+    assert 'class="inline meeting-open"' in html
