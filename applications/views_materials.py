@@ -69,7 +69,8 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     application = own_application(request, pk)
     material = get_object_or_404(application.materials.all(), pk=material_pk)
-    if not is_confirmed(request):
+    frozen = material.versions.filter(submitted_at__isnull=False).exists()
+    if not is_confirmed(request) and not frozen:  # a frozen one is refused without asking
         versions = material.versions.count()
         return confirmation_page(
             request,
