@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committee.enums import Choice
@@ -12,6 +13,13 @@ class MeetingForm(forms.Form):
     online_link = forms.URLField(
         label=_("Online meeting link"), required=False, assume_scheme="https"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker offers no past day (issue #22; the service refuses one too).
+        self.fields["starts_at"].widget.attrs["min"] = timezone.localtime().strftime(
+            "%Y-%m-%dT00:00"
+        )
 
 
 class AgendaAddForm(forms.Form):

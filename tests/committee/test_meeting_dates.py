@@ -91,3 +91,10 @@ def test_the_meeting_page_offers_to_open_it_on_its_day_only():
         client = sign_in_verified(Client(), committee.chairman)
         html = client.get(f"/committee/meetings/{meeting.pk}/").content.decode()
     assert 'class="inline meeting-open"' in html
+
+
+def test_the_form_offers_no_past_day():
+    from committee.forms import MeetingForm
+
+    with time_machine.travel(MONDAY, tick=False):
+        assert 'min="2026-03-02T00:00"' in str(MeetingForm()["starts_at"])
