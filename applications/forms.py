@@ -17,8 +17,27 @@ from applications.enums import (
 from applications.models import Application
 from titles.enums import OrganizationKind
 from titles.forms import VersionedForm
+from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
+
+
+def prompted(prompt, choices) -> list:
+    """Choices headed by a real prompt instead of Django's "---------"."""
+    return [("", prompt), *choices]
+
+
+class SeriesSelect(forms.Select):
+    """The discipline list: each option names its series (``data-series``), so the page shows
+    only the disciplines of the series chosen above it (static/js/forms.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-series"] = str(instance.series_id)
+        return option
+
 
 FREELANCER_BODY_KINDS = [
     OrganizationKind.INDUSTRY_ASSOCIATION,
@@ -38,12 +57,14 @@ class CategoryForm(VersionedForm):
         label=_("Employer"),
         queryset=Organization.objects.filter(kind=OrganizationKind.EMPLOYER, active=True),
         required=False,
+        empty_label=_("Choose your employer"),
     )
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     recommending_body = forms.ModelChoiceField(
         label=_("Recommending body (freelancers)"),
         queryset=Organization.objects.filter(kind__in=FREELANCER_BODY_KINDS, active=True),
         required=False,
+        empty_label=_("Choose the recommending body"),
     )
     district = forms.CharField(
         label=_("District of residence (freelancers)"), max_length=40, required=False
@@ -82,12 +103,24 @@ class PersonalForm(VersionedForm):
         help_text=_("Stored encrypted; shown to others only masked. Leave empty to keep it."),
     )
     title_series = forms.ModelChoiceField(
-        label=_("Title series"), queryset=TitleSeries.objects.filter(active=True)
+        label=_("Title series"),
+        queryset=TitleSeries.objects.filter(active=True),
+        empty_label=_("Choose a title series"),
     )
     discipline = forms.ModelChoiceField(
-        label=_("Discipline"), queryset=Discipline.objects.filter(active=True)
+        label=_("Discipline"),
+        queryset=Discipline.objects.filter(active=True),
+        empty_label=_("Choose a discipline"),
+        widget=SeriesSelect(attrs={"data-follows": "title_series"}),
     )
-    level = forms.ChoiceField(label=_("Level sought"), choices=TitleLevel.choices)
+    level = forms.ChoiceField(
+        label=_("Level sought"), choices=prompted(_("Choose the level"), TitleLevel.choices)
+    )
+
+    def clean_id_number(self):
+        # Checked here, so a wrong check digit is reported with the form's other errors.
+        value = self.cleaned_data.get("id_number") or ""
+        return id_number_validate(value) if value.strip() else ""
 
     def clean(self):
         data = super().clean()
@@ -98,22 +131,33 @@ class PersonalForm(VersionedForm):
 
 
 class AchievementsForm(VersionedForm):
+    """The four texts; each may be saved half-written (the check step lists what is empty)."""
+
     academic_proficiency = forms.CharField(
-        label=_("Academic and technical proficiency"), widget=forms.Textarea, max_length=5000
+        label=_("Academic and technical proficiency"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
     )
     professional_competence = forms.CharField(
-        label=_("Professional competence"), widget=forms.Textarea, max_length=5000
+        label=_("Professional competence"), widget=forms.Textarea, max_length=5000, required=False
     )
     work_achievements = forms.CharField(
-        label=_("Work achievements"), widget=forms.Textarea, max_length=5000
+        label=_("Work achievements"), widget=forms.Textarea, max_length=5000, required=False
     )
     performance_contributions = forms.CharField(
-        label=_("Performance contributions"), widget=forms.Textarea, max_length=5000
+        label=_("Performance contributions"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
     )
 
 
 class MaterialUploadForm(forms.Form):
-    slot = forms.ChoiceField(label=_("Kind of material"), choices=MaterialSlot.choices)
+    slot = forms.ChoiceField(
+        label=_("Kind of material"),
+        choices=prompted(_("Choose the kind of material"), MaterialSlot.choices),
+    )
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
     title = forms.CharField(label=_("Short description"), max_length=200, required=False)
     material = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -121,15 +165,20 @@ class MaterialUploadForm(forms.Form):
     def __init__(self, *args, allowed_slots=None, **kwargs):
         super().__init__(*args, **kwargs)
         if allowed_slots is not None:
-            self.fields["slot"].choices = [
-                (value, label) for value, label in MaterialSlot.choices if value in allowed_slots
-            ]
+            self.fields["slot"].choices = prompted(
+                _("Choose the kind of material"),
+                [(value, label) for value, label in MaterialSlot.choices if value in allowed_slots],
+            )
 
 
 class RecommenderForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RecommenderKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=prompted(_("Choose the kind"), RecommenderKind.choices)
+    )
     head_kind = forms.ChoiceField(
-        label=_("Head's office"), choices=[("", "—"), *HeadKind.choices], required=False
+        label=_("Head's office"),
+        choices=prompted(_("Only for the head"), HeadKind.choices),
+        required=False,
     )
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email"))
@@ -177,7 +226,9 @@ class CodeForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     senior_title = forms.CharField(label=_("Your senior professional title"), max_length=100)
-    senior_title_level = forms.ChoiceField(label=_("Title level"), choices=SeniorTitleLevel.choices)
+    senior_title_level = forms.ChoiceField(
+        label=_("Title level"), choices=prompted(_("Choose the level"), SeniorTitleLevel.choices)
+    )
     title_certificate_number = forms.CharField(label=_("Title certificate number"), max_length=60)
     field = forms.CharField(label=_("Your field"), max_length=100)
     opinion = forms.CharField(
