@@ -39,6 +39,14 @@ class SeriesSelect(forms.Select):
         return option
 
 
+# The file picker offers only what the upload check accepts (PDF, JPEG, PNG).
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def accepted_file_input():
+    return forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES})
+
+
 FREELANCER_BODY_KINDS = [
     OrganizationKind.INDUSTRY_ASSOCIATION,
     OrganizationKind.LEARNED_SOCIETY,
@@ -158,8 +166,13 @@ class MaterialUploadForm(forms.Form):
         label=_("Kind of material"),
         choices=prompted(_("Choose the kind of material"), MaterialSlot.choices),
     )
-    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
-    title = forms.CharField(label=_("Short description"), max_length=200, required=False)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), widget=accepted_file_input())
+    title = forms.CharField(
+        label=_("Short description"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown beside the file, to you and to those who review it."),
+    )
     material = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, allowed_slots=None, **kwargs):
@@ -237,7 +250,11 @@ class RecommendationForm(forms.Form):
         max_length=10000,
         required=False,
     )
-    letter = forms.FileField(label=_("Or: your signed letter (PDF, JPEG or PNG)"), required=False)
+    letter = forms.FileField(
+        label=_("Or: your signed letter (PDF, JPEG or PNG)"),
+        required=False,
+        widget=accepted_file_input(),
+    )
 
     def clean(self):
         data = super().clean()
@@ -269,7 +286,11 @@ class OpenNoticeForm(VersionedForm):
 class ObjectionForm(forms.Form):
     real_name = forms.CharField(label=_("Your real name"), max_length=100)
     statement = forms.CharField(label=_("Statement"), widget=forms.Textarea, max_length=10000)
-    evidence = forms.FileField(label=_("Evidence (optional; PDF, JPEG or PNG)"), required=False)
+    evidence = forms.FileField(
+        label=_("Evidence (optional; PDF, JPEG or PNG)"),
+        required=False,
+        widget=accepted_file_input(),
+    )
 
 
 class ObjectionDecisionForm(forms.Form):
