@@ -14,7 +14,7 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
-from applications.models import Application
+from applications.models import Application, Recommender
 from titles.enums import OrganizationKind
 from titles.forms import VersionedForm
 from titles.id_numbers import id_number_validate
@@ -197,12 +197,19 @@ class RecommenderForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     organization_name = forms.CharField(label=_("Organization"), max_length=200)
     stated_title = forms.CharField(label=_("Title or position"), max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=Recommender._meta.get_field("language").choices,
+        help_text=_("The emails to this person (invitation, reminders, codes) are in it."),
+    )
 
     def __init__(self, *args, application: Application | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if application is not None and application.category:
             head = HEAD_KIND_FOR_CATEGORY[Category(application.category)]
             self.fields["head_kind"].initial = head
+        if application is not None:
+            self.fields["language"].initial = application.applicant.preferred_language
 
 
 class SubmitForm(VersionedForm):
@@ -256,11 +263,29 @@ class RecommendationForm(forms.Form):
         widget=accepted_file_input(),
     )
 
+    # What only an expert is asked: the head (the "+1") recommends by office, not by title.
+    EXPERT_ONLY = ("senior_title", "senior_title_level", "title_certificate_number")
+
+    def __init__(self, *args, kind: str = RecommenderKind.EXPERT, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == RecommenderKind.HEAD:
+            for name in self.EXPERT_ONLY:
+                del self.fields[name]
+
     def clean(self):
         data = super().clean()
         if not (data.get("opinion") or "").strip() and not data.get("letter"):
             raise forms.ValidationError(_("Write your opinion or upload your signed letter."))
         return data
+
+
+class RecommenderDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional; the applicant sees it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class DeclineForm(VersionedForm):

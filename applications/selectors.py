@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import (
@@ -237,6 +238,11 @@ def active_recommenders(application: Application) -> list[Recommender]:
     return [r for r in application.recommenders.all() if r.status != RecommenderStatus.REPLACED]
 
 
+def names_joined(names) -> str:
+    """Names listed in the reader's language: 甲、乙 in Chinese, "A, B" in English."""
+    return ("、" if (get_language() or "").startswith("zh") else ", ").join(names)
+
+
 def application_missing_items(application: Application) -> list[Promise | str]:
     """Exactly what is still missing before this application can be submitted, in order."""
     return [text for _step, text in application_missing_by_step(application)]
@@ -309,13 +315,19 @@ def application_missing_by_step(application: Application) -> list[tuple[str, Pro
                 % {"count": EXPERTS_REQUIRED - len(experts)},
             )
         )
-    waiting = [r for r in experts if r.status != RecommenderStatus.RESPONDED]
+    for declined in [r for r in recommenders if r.status == RecommenderStatus.DECLINED]:
+        missing.append((step, _("%(name)s has declined: replace them.") % {"name": declined.name}))
+    waiting = [
+        r
+        for r in experts
+        if r.status not in (RecommenderStatus.RESPONDED, RecommenderStatus.DECLINED)
+    ]
     if waiting:
         missing.append(
             (
                 step,
                 _("Waiting for the recommendation of: %(names)s.")
-                % {"names": "、".join(r.name for r in waiting)},
+                % {"names": names_joined(r.name for r in waiting)},
             )
         )
     for expert in experts:
@@ -334,7 +346,7 @@ def application_missing_by_step(application: Application) -> list[tuple[str, Pro
             missing.append(
                 (step, _("Your head recommender does not fit your category: replace them."))
             )
-        if head.status != RecommenderStatus.RESPONDED:
+        if head.status not in (RecommenderStatus.RESPONDED, RecommenderStatus.DECLINED):
             missing.append(
                 (step, _("Waiting for the recommendation of: %(names)s.") % {"names": head.name})
             )
