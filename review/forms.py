@@ -65,7 +65,7 @@ class OpinionForm(forms.Form):
             )
         self.fields["recommendation"] = forms.ChoiceField(
             label=_("Overall recommendation"),
-            choices=[("", "—"), *Recommendation.choices],
+            choices=[("", _("Choose support or do not support")), *Recommendation.choices],
             required=False,
             error_messages={"invalid_choice": _("Choose support or do not support.")},
         )

@@ -34,6 +34,10 @@
     area.addEventListener("input", update);
     update();
   });
+  // On a narrow screen, a long companion panel starts closed (the expert's application).
+  if (window.matchMedia && window.matchMedia("(max-width: 999px)").matches) {
+    document.querySelectorAll("details[data-close-narrow]").forEach((d) => d.removeAttribute("open"));
+  }
   // After a refused submission, bring the first marked field into view and focus it.
   const marked = document.querySelector(".field.has-error, .form-errors");
   if (marked) {
