@@ -1,10 +1,12 @@
 """The "3+1" recommenders: reminders and replacements by the applicant, and the recommender's
 own page (no account: the signed link and an emailed code)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -90,6 +92,10 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "applications/recommend_invalid.html", {"error": error.message}, status=404
         )
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The page speaks the invitation's language until the visitor picks one.
+        translation.activate(recommender.language)
+        request.LANGUAGE_CODE = recommender.language
     code_form = CodeForm()
     recommendation_form = RecommendationForm(kind=recommender.kind)
     decline_form = RecommenderDeclineForm()

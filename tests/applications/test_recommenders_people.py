@@ -1,6 +1,7 @@
 """Issue 22 (part B): recommenders as they meet the pages, and the applicant's view of them."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from applications import services
@@ -114,3 +115,15 @@ def test_an_expert_title_below_the_level_sought_is_flagged(client):
     expert.save(update_fields=["senior_title_level"])
     html = client.get(f"/applications/{application.pk}/edit/recommenders/").content.decode()
     assert "低于您申报的级别" not in html
+
+
+def test_the_recommenders_page_speaks_the_invitations_language():
+    application = ApplicationFactory()
+    expert = add_recommender(application, RecommenderKind.EXPERT, responded=False)
+    expert.language = "en"
+    expert.save(update_fields=["language"])
+    url = f"/recommend/{recommender_token(expert)}/"
+    assert "Send me a code" in Client().get(url).content.decode()
+    chosen = Client()
+    chosen.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "Send me a code" not in chosen.get(url).content.decode()
