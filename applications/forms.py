@@ -160,6 +160,26 @@ class AchievementsForm(VersionedForm):
         required=False,
     )
 
+    TEXTS = (
+        "academic_proficiency",
+        "professional_competence",
+        "work_achievements",
+        "performance_contributions",
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in self.TEXTS:
+            if name not in self.data:
+                # Optional is not absent: a form without the field would empty the saved text.
+                self.add_error(name, _("This text is missing from the form; reload the page."))
+            elif "\ufffd" in (data.get(name) or ""):
+                self.add_error(
+                    name,
+                    _("This text holds characters that could not be read; type or paste it again."),
+                )
+        return data
+
 
 class MaterialUploadForm(forms.Form):
     slot = forms.ChoiceField(
