@@ -386,7 +386,10 @@ class AgencyQueueFilterForm(forms.Form):
         label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
     )
     discipline = forms.ModelChoiceField(
-        label=_("Discipline"), queryset=Discipline.objects.all(), required=False
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        required=False,
+        empty_label=_("All"),
     )
     organization = forms.ModelChoiceField(
         label=_("Organization"),
@@ -394,6 +397,7 @@ class AgencyQueueFilterForm(forms.Form):
             kind__in=[OrganizationKind.EMPLOYER, *FREELANCER_BODY_KINDS]
         ),
         required=False,
+        empty_label=_("All"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

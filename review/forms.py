@@ -14,6 +14,7 @@ class AssignForm(forms.Form):
     expert = ExpertChoiceField(
         label=_("Panel expert"),
         queryset=None,
+        empty_label=_("Choose an expert"),
         error_messages={
             "required": _("Choose an expert."),
             "invalid_choice": _("Choose one of the listed experts."),
