@@ -12,7 +12,10 @@ class ApplicationsConfig(AppConfig):
             eligibility,
             employer,
         )
-        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
+        from titles.audit import (  # noqa: PLC0415 — app ready
+            audit_action_label_register,
+            audit_action_reason_register,
+        )
 
         for action, label in {
             "application.create": _("Application started"),
@@ -28,6 +31,7 @@ class ApplicationsConfig(AppConfig):
             "recommender.replace": _("Recommender replaced"),
             "recommender.verify": _("Recommender confirmed their identity"),
             "recommender.respond": _("Recommendation received"),
+            "recommender.decline": _("Recommender declined"),
             "application.decline": _("Declined by the employer"),
             "application.open_internal_notice": _("Internal notice published"),
             "application.pass_internal_notice": _("Internal notice passed"),
@@ -43,3 +47,7 @@ class ApplicationsConfig(AppConfig):
             "application.accept_eligible": _("Found eligible: to the panel"),
         }.items():
             audit_action_label_register(action, label)
+        audit_action_reason_register(
+            "application.deem_withdrawn",
+            _("No answer to the supplement request by its deadline."),
+        )

@@ -158,6 +158,7 @@ class RecommenderStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     VERIFIED = "verified", _("Identity confirmed")
     RESPONDED = "responded", _("Recommendation received")
+    DECLINED = "declined", _("Declined")
     REPLACED = "replaced", _("Replaced")
 
 
@@ -166,6 +167,7 @@ ACTIVE_RECOMMENDER_STATUSES = [
     RecommenderStatus.INVITED,
     RecommenderStatus.VERIFIED,
     RecommenderStatus.RESPONDED,
+    RecommenderStatus.DECLINED,  # stays on the list until the applicant replaces them
 ]
 
 

@@ -14,11 +14,38 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
-from applications.models import Application
+from applications.models import Application, Recommender
 from titles.enums import OrganizationKind
 from titles.forms import VersionedForm
+from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
+
+
+def prompted(prompt, choices) -> list:
+    """Choices headed by a real prompt instead of Django's "---------"."""
+    return [("", prompt), *choices]
+
+
+class SeriesSelect(forms.Select):
+    """The discipline list: each option names its series (``data-series``), so the page shows
+    only the disciplines of the series chosen above it (static/js/forms.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-series"] = str(instance.series_id)
+        return option
+
+
+# The file picker offers only what the upload check accepts (PDF, JPEG, PNG).
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def accepted_file_input():
+    return forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES})
+
 
 FREELANCER_BODY_KINDS = [
     OrganizationKind.INDUSTRY_ASSOCIATION,
@@ -38,12 +65,14 @@ class CategoryForm(VersionedForm):
         label=_("Employer"),
         queryset=Organization.objects.filter(kind=OrganizationKind.EMPLOYER, active=True),
         required=False,
+        empty_label=_("Choose your employer"),
     )
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     recommending_body = forms.ModelChoiceField(
         label=_("Recommending body (freelancers)"),
         queryset=Organization.objects.filter(kind__in=FREELANCER_BODY_KINDS, active=True),
         required=False,
+        empty_label=_("Choose the recommending body"),
     )
     district = forms.CharField(
         label=_("District of residence (freelancers)"), max_length=40, required=False
@@ -82,12 +111,24 @@ class PersonalForm(VersionedForm):
         help_text=_("Stored encrypted; shown to others only masked. Leave empty to keep it."),
     )
     title_series = forms.ModelChoiceField(
-        label=_("Title series"), queryset=TitleSeries.objects.filter(active=True)
+        label=_("Title series"),
+        queryset=TitleSeries.objects.filter(active=True),
+        empty_label=_("Choose a title series"),
     )
     discipline = forms.ModelChoiceField(
-        label=_("Discipline"), queryset=Discipline.objects.filter(active=True)
+        label=_("Discipline"),
+        queryset=Discipline.objects.filter(active=True),
+        empty_label=_("Choose a discipline"),
+        widget=SeriesSelect(attrs={"data-follows": "title_series"}),
     )
-    level = forms.ChoiceField(label=_("Level sought"), choices=TitleLevel.choices)
+    level = forms.ChoiceField(
+        label=_("Level sought"), choices=prompted(_("Choose the level"), TitleLevel.choices)
+    )
+
+    def clean_id_number(self):
+        # Checked here, so a wrong check digit is reported with the form's other errors.
+        value = self.cleaned_data.get("id_number") or ""
+        return id_number_validate(value) if value.strip() else ""
 
     def clean(self):
         data = super().clean()
@@ -98,49 +139,97 @@ class PersonalForm(VersionedForm):
 
 
 class AchievementsForm(VersionedForm):
+    """The four texts; each may be saved half-written (the check step lists what is empty)."""
+
     academic_proficiency = forms.CharField(
-        label=_("Academic and technical proficiency"), widget=forms.Textarea, max_length=5000
+        label=_("Academic and technical proficiency"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
     )
     professional_competence = forms.CharField(
-        label=_("Professional competence"), widget=forms.Textarea, max_length=5000
+        label=_("Professional competence"), widget=forms.Textarea, max_length=5000, required=False
     )
     work_achievements = forms.CharField(
-        label=_("Work achievements"), widget=forms.Textarea, max_length=5000
+        label=_("Work achievements"), widget=forms.Textarea, max_length=5000, required=False
     )
     performance_contributions = forms.CharField(
-        label=_("Performance contributions"), widget=forms.Textarea, max_length=5000
+        label=_("Performance contributions"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
     )
+
+    TEXTS = (
+        "academic_proficiency",
+        "professional_competence",
+        "work_achievements",
+        "performance_contributions",
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in self.TEXTS:
+            if name not in self.data:
+                # Optional is not absent: a form without the field would empty the saved text.
+                self.add_error(name, _("This text is missing from the form; reload the page."))
+            elif "\ufffd" in (data.get(name) or ""):
+                self.add_error(
+                    name,
+                    _("This text holds characters that could not be read; type or paste it again."),
+                )
+        return data
 
 
 class MaterialUploadForm(forms.Form):
-    slot = forms.ChoiceField(label=_("Kind of material"), choices=MaterialSlot.choices)
-    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
-    title = forms.CharField(label=_("Short description"), max_length=200, required=False)
+    slot = forms.ChoiceField(
+        label=_("Kind of material"),
+        choices=prompted(_("Choose the kind of material"), MaterialSlot.choices),
+    )
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"), widget=accepted_file_input())
+    title = forms.CharField(
+        label=_("Short description"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown beside the file, to you and to those who review it."),
+    )
     material = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, allowed_slots=None, **kwargs):
         super().__init__(*args, **kwargs)
         if allowed_slots is not None:
-            self.fields["slot"].choices = [
-                (value, label) for value, label in MaterialSlot.choices if value in allowed_slots
-            ]
+            self.fields["slot"].choices = prompted(
+                _("Choose the kind of material"),
+                [(value, label) for value, label in MaterialSlot.choices if value in allowed_slots],
+            )
 
 
 class RecommenderForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=RecommenderKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=prompted(_("Choose the kind"), RecommenderKind.choices)
+    )
     head_kind = forms.ChoiceField(
-        label=_("Head's office"), choices=[("", "—"), *HeadKind.choices], required=False
+        label=_("Head's office"),
+        choices=prompted(_("Only for the head"), HeadKind.choices),
+        required=False,
     )
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email"))
     organization_name = forms.CharField(label=_("Organization"), max_length=200)
     stated_title = forms.CharField(label=_("Title or position"), max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=Recommender._meta.get_field("language").choices,
+        help_text=_("The emails to this person (invitation, reminders, codes) are in it."),
+    )
 
     def __init__(self, *args, application: Application | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if application is not None and application.category:
             head = HEAD_KIND_FOR_CATEGORY[Category(application.category)]
             self.fields["head_kind"].initial = head
+        if application is not None:
+            self.fields["language"].initial = application.applicant.preferred_language
 
 
 class SubmitForm(VersionedForm):
@@ -177,7 +266,9 @@ class CodeForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     senior_title = forms.CharField(label=_("Your senior professional title"), max_length=100)
-    senior_title_level = forms.ChoiceField(label=_("Title level"), choices=SeniorTitleLevel.choices)
+    senior_title_level = forms.ChoiceField(
+        label=_("Title level"), choices=prompted(_("Choose the level"), SeniorTitleLevel.choices)
+    )
     title_certificate_number = forms.CharField(label=_("Title certificate number"), max_length=60)
     field = forms.CharField(label=_("Your field"), max_length=100)
     opinion = forms.CharField(
@@ -186,13 +277,35 @@ class RecommendationForm(forms.Form):
         max_length=10000,
         required=False,
     )
-    letter = forms.FileField(label=_("Or: your signed letter (PDF, JPEG or PNG)"), required=False)
+    letter = forms.FileField(
+        label=_("Or: your signed letter (PDF, JPEG or PNG)"),
+        required=False,
+        widget=accepted_file_input(),
+    )
+
+    # What only an expert is asked: the head (the "+1") recommends by office, not by title.
+    EXPERT_ONLY = ("senior_title", "senior_title_level", "title_certificate_number")
+
+    def __init__(self, *args, kind: str = RecommenderKind.EXPERT, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == RecommenderKind.HEAD:
+            for name in self.EXPERT_ONLY:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
         if not (data.get("opinion") or "").strip() and not data.get("letter"):
             raise forms.ValidationError(_("Write your opinion or upload your signed letter."))
         return data
+
+
+class RecommenderDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional; the applicant sees it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class DeclineForm(VersionedForm):
@@ -220,7 +333,11 @@ class OpenNoticeForm(VersionedForm):
 class ObjectionForm(forms.Form):
     real_name = forms.CharField(label=_("Your real name"), max_length=100)
     statement = forms.CharField(label=_("Statement"), widget=forms.Textarea, max_length=10000)
-    evidence = forms.FileField(label=_("Evidence (optional; PDF, JPEG or PNG)"), required=False)
+    evidence = forms.FileField(
+        label=_("Evidence (optional; PDF, JPEG or PNG)"),
+        required=False,
+        widget=accepted_file_input(),
+    )
 
 
 class ObjectionDecisionForm(forms.Form):
@@ -271,7 +388,10 @@ class AgencyQueueFilterForm(forms.Form):
         label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
     )
     discipline = forms.ModelChoiceField(
-        label=_("Discipline"), queryset=Discipline.objects.all(), required=False
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        required=False,
+        empty_label=_("All"),
     )
     organization = forms.ModelChoiceField(
         label=_("Organization"),
@@ -279,6 +399,7 @@ class AgencyQueueFilterForm(forms.Form):
             kind__in=[OrganizationKind.EMPLOYER, *FREELANCER_BODY_KINDS]
         ),
         required=False,
+        empty_label=_("All"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

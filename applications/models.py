@@ -309,6 +309,12 @@ class Recommender(ChoiceLabels, models.Model):
     email = models.EmailField(_("email"))
     organization_name = models.CharField(_("organization"), max_length=200)
     stated_title = models.CharField(_("title or position"), max_length=100)
+    language = models.CharField(
+        _("language of the invitation"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -340,6 +346,8 @@ class Recommender(ChoiceLabels, models.Model):
         related_name="+",
     )
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         verbose_name = _("recommender")
@@ -363,6 +371,20 @@ class Recommender(ChoiceLabels, models.Model):
     @property
     def has_responded(self) -> bool:
         return self.status == RecommenderStatus.RESPONDED
+
+    @property
+    def has_declined(self) -> bool:
+        return self.status == RecommenderStatus.DECLINED
+
+    @property
+    def title_below_level(self) -> bool:
+        """An expert whose own title is below the level the applicant seeks (a deputy senior
+        recommending for full senior): allowed, but the applicant is told."""
+        return (
+            self.kind == RecommenderKind.EXPERT
+            and self.senior_title_level == SeniorTitleLevel.DEPUTY_SENIOR
+            and self.application.level == TitleLevel.FULL_SENIOR
+        )
 
     @property
     def awaits_identity(self) -> bool:

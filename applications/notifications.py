@@ -57,6 +57,14 @@ notification_kind_register(
     body=_("%(recommender)s has sent their recommendation for your application."),
 )
 notification_kind_register(
+    "recommendation_declined",
+    subject=_("%(recommender)s has declined to recommend you"),
+    body=_(
+        "%(recommender)s has declined your invitation to recommend you. Their reason: "
+        "%(reason)s\n\nName another recommender in the recommenders step of your application."
+    ),
+)
+notification_kind_register(
     "application_submitted",
     subject=_("New application to review: %(applicant)s (%(reference)s)"),
     body=_("%(applicant)s has submitted application %(reference)s. Please review it."),

@@ -19,14 +19,29 @@ from applications.forms import (
 from titles.db import one_to_one_or_none
 from titles.pages import Section
 from titles.people import id_number_for_viewer
+from titles.permissions import is_agency_staff, is_bureau_staff
 
 # --- the application page ---------------------------------------------------------------------
+
+
+def _sees_id_number(user, application) -> bool:
+    """The applicant, the employer's reviewers, the agency and the bureau check the person's
+    identity; panel experts and committee members assess the work, and do not see it."""
+    return (
+        permissions.is_applicant_of(user, application)
+        or is_agency_staff(user)
+        or is_bureau_staff(user)
+        or permissions.reviews_for_organization(
+            user, application.employer_id or application.recommending_body_id
+        )
+    )
 
 
 def application_section(request, application) -> Section:
     """The application itself (shown to everyone who may open it), what happens next, and the
     applicant's, the employer reviewer's and the agency's decisions on it."""
     user = request.user
+    sees_id_number = _sees_id_number(user, application)
     return Section(
         "applications/_detail_section.html",
         {
@@ -34,7 +49,10 @@ def application_section(request, application) -> Section:
             "next_step": selectors.application_next_step(application, viewer=user),
             "return_reason": selectors.return_reason(application),
             "recommenders": selectors.active_recommenders(application),
-            "id_number": id_number_for_viewer(subject=application.applicant, viewer=user),
+            "id_number": id_number_for_viewer(subject=application.applicant, viewer=user)
+            if sees_id_number
+            else "",
+            "hide_id_number": not sees_id_number,
             "can_edit": permissions.can_edit(user, application),
             "can_withdraw": permissions.can_withdraw(user, application),
             "can_return": permissions.can_return(user, application),

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import (
@@ -240,36 +241,52 @@ def active_recommenders(application: Application) -> list[Recommender]:
     return [r for r in application.recommenders.all() if r.status != RecommenderStatus.REPLACED]
 
 
+def names_joined(names) -> str:
+    """Names listed in the reader's language: 甲、乙 in Chinese, "A, B" in English."""
+    return ("、" if (get_language() or "").startswith("zh") else ", ").join(names)
+
+
 def application_missing_items(application: Application) -> list[Promise | str]:
     """Exactly what is still missing before this application can be submitted, in order."""
+    return [text for _step, text in application_missing_by_step(application)]
+
+
+def application_missing_by_step(application: Application) -> list[tuple[str, Promise | str]]:
+    """What is still missing, each with the form step (slug) where the applicant supplies it."""
     missing: list = []
+    step = "category"
     if not application.category:
-        missing.append(_("Choose your category."))
+        missing.append((step, _("Choose your category.")))
     if application.is_freelancer:
         if not application.recommending_body_id:
             missing.append(
-                _(
-                    "Choose the association, learned society or district HR bureau "
-                    "that recommends you."
+                (
+                    step,
+                    _(
+                        "Choose the association, learned society or district HR bureau "
+                        "that recommends you."
+                    ),
                 )
             )
         if not application.district:
-            missing.append(_("Enter your district of residence."))
+            missing.append((step, _("Enter your district of residence.")))
     elif not application.employer_id:
-        missing.append(_("Choose your employer."))
+        missing.append((step, _("Choose your employer.")))
+    step = "personal"
     applicant = application.applicant
     if not applicant.real_name:
-        missing.append(_("Enter your real name."))
+        missing.append((step, _("Enter your real name.")))
     if not applicant.phone:
-        missing.append(_("Enter your phone number."))
+        missing.append((step, _("Enter your phone number.")))
     if not getattr(applicant, "id_number_hash", ""):
-        missing.append(_("Enter your resident ID number."))
+        missing.append((step, _("Enter your resident ID number.")))
     if not application.title_series_id:
-        missing.append(_("Choose the title series."))
+        missing.append((step, _("Choose the title series.")))
     if not application.discipline_id:
-        missing.append(_("Choose the discipline."))
+        missing.append((step, _("Choose the discipline.")))
     if not application.level:
-        missing.append(_("Choose the level sought."))
+        missing.append((step, _("Choose the level sought.")))
+    step = "achievements"
     for field in (
         "academic_proficiency",
         "professional_competence",
@@ -278,7 +295,8 @@ def application_missing_items(application: Application) -> list[Promise | str]:
     ):
         if not getattr(application, field).strip():
             label = Application._meta.get_field(field).verbose_name
-            missing.append(_("Describe your %(dimension)s.") % {"dimension": label})
+            missing.append((step, _("Describe your %(dimension)s.") % {"dimension": label}))
+    step = "materials"
     if application.category:
         have = {
             material.slot
@@ -287,36 +305,53 @@ def application_missing_items(application: Application) -> list[Promise | str]:
         }
         for slot in REQUIRED_SLOTS[Category(application.category)]:
             if slot not in have:
-                missing.append(_("Upload: %(slot)s.") % {"slot": MaterialSlot(slot).label})
+                missing.append((step, _("Upload: %(slot)s.") % {"slot": MaterialSlot(slot).label}))
+    step = "recommenders"
     recommenders = active_recommenders(application)
     experts = [r for r in recommenders if r.kind == RecommenderKind.EXPERT]
     heads = [r for r in recommenders if r.kind == RecommenderKind.HEAD]
     if len(experts) < EXPERTS_REQUIRED:
         missing.append(
-            _("Name %(count)s more expert recommender(s).")
-            % {"count": EXPERTS_REQUIRED - len(experts)}
+            (
+                step,
+                _("Name %(count)s more expert recommender(s).")
+                % {"count": EXPERTS_REQUIRED - len(experts)},
+            )
         )
-    waiting = [r for r in experts if r.status != RecommenderStatus.RESPONDED]
+    for declined in [r for r in recommenders if r.status == RecommenderStatus.DECLINED]:
+        missing.append((step, _("%(name)s has declined: replace them.") % {"name": declined.name}))
+    waiting = [
+        r
+        for r in experts
+        if r.status not in (RecommenderStatus.RESPONDED, RecommenderStatus.DECLINED)
+    ]
     if waiting:
         missing.append(
-            _("Waiting for the recommendation of: %(names)s.")
-            % {"names": "、".join(r.name for r in waiting)}
+            (
+                step,
+                _("Waiting for the recommendation of: %(names)s.")
+                % {"names": names_joined(r.name for r in waiting)},
+            )
         )
     for expert in experts:
         if expert.status == RecommenderStatus.RESPONDED and not expert.senior_title:
-            missing.append(_("%(name)s has not recorded a senior title.") % {"name": expert.name})
+            missing.append(
+                (step, _("%(name)s has not recorded a senior title.") % {"name": expert.name})
+            )
     if not heads:
-        missing.append(_("Name your head recommender."))
+        missing.append((step, _("Name your head recommender.")))
     else:
         head = heads[0]
         if (
             application.category
             and head.head_kind != HEAD_KIND_FOR_CATEGORY[Category(application.category)]
         ):
-            missing.append(_("Your head recommender does not fit your category: replace them."))
-        if head.status != RecommenderStatus.RESPONDED:
             missing.append(
-                _("Waiting for the recommendation of: %(names)s.") % {"names": head.name}
+                (step, _("Your head recommender does not fit your category: replace them."))
+            )
+        if head.status not in (RecommenderStatus.RESPONDED, RecommenderStatus.DECLINED):
+            missing.append(
+                (step, _("Waiting for the recommendation of: %(names)s.") % {"names": head.name})
             )
     return missing
 

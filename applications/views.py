@@ -28,6 +28,7 @@ from applications.forms import (
     SubmitForm,
     WithdrawForm,
 )
+from applications.models import Application
 from titles.people import id_number_for_viewer, person_set_id_number, person_update
 
 STEPS = [
@@ -84,13 +85,19 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def _render_step(request, application, step, context) -> HttpResponse:
     index = STEP_SLUGS.index(step)
-    missing = selectors.application_missing_items(application)
+    missing_by_step = selectors.application_missing_by_step(application)
+    missing = [text for _slug, text in missing_by_step]
+    incomplete = {slug for slug, _text in missing_by_step}
     return render(
         request,
         f"applications/step_{step}.html",
         {
             "application": application,
             "steps": STEPS,
+            "step_pills": [
+                (slug, label, slug != "submit" and slug not in incomplete) for slug, label in STEPS
+            ],
+            "missing_by_step": missing_by_step,
             "step": step,
             "step_number": index + 1,
             "previous_step": STEP_SLUGS[index - 1] if index else None,
@@ -217,18 +224,21 @@ def _step_achievements(request, application):
     return _render_step(request, application, "achievements", {"form": form})
 
 
-def _step_materials(request, application):
+def _material_rows(application) -> list[dict]:
+    """Each slot the category offers, with its materials; each material's versions newest
+    first, the newest being the one that counts."""
     slots = selectors.material_slots(application)
     if not slots:
-        messages.info(
-            request, _("Choose your category first: it decides which materials you need.")
-        )
-        return redirect("applications:step", pk=application.pk, step="category")
+        return []
     required = set(REQUIRED_SLOTS[Category(application.category)])
     by_slot = {slot: [] for slot in slots}
     for material in application.materials.all():
-        by_slot.setdefault(material.slot, []).append(material)
-    rows = [
+        versions = sorted(material.versions.all(), key=lambda v: v.number, reverse=True)
+        if versions:
+            by_slot.setdefault(material.slot, []).append(
+                {"material": material, "current": versions[0], "earlier": versions[1:]}
+            )
+    return [
         {
             "slot": slot,
             "label": MaterialSlot(slot).label,
@@ -236,7 +246,18 @@ def _step_materials(request, application):
             "materials": by_slot.get(slot, []),
         }
         for slot in slots
+        if slot in by_slot
     ]
+
+
+def _step_materials(request, application):
+    slots = selectors.material_slots(application)
+    if not slots:
+        messages.info(
+            request, _("Choose your category first: it decides which materials you need.")
+        )
+        return redirect("applications:step", pk=application.pk, step="category")
+    rows = _material_rows(application)
     form = MaterialUploadForm(allowed_slots=slots)
     return _render_step(request, application, "materials", {"rows": rows, "form": form})
 
@@ -304,6 +325,16 @@ def _step_submit(request, application):
             "form": form,
             "recommenders": selectors.active_recommenders(application),
             "can_submit": not missing,
+            "id_number": id_number_for_viewer(subject=request.user, viewer=request.user),
+            "texts": [
+                (
+                    Application._meta.get_field(name).verbose_name,
+                    getattr(application, name),
+                )
+                for name in AchievementsForm.base_fields
+                if name != "version"
+            ],
+            "material_rows": _material_rows(application),
         },
     )
 

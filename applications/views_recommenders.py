@@ -1,17 +1,24 @@
 """The "3+1" recommenders: reminders and replacements by the applicant, and the recommender's
 own page (no account: the signed link and an emailed code)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import services
 from applications.enums import RecommenderStatus
 from applications.errors import ApplicationError
-from applications.forms import CodeForm, RecommendationForm, RecommenderForm
+from applications.forms import (
+    CodeForm,
+    RecommendationForm,
+    RecommenderDeclineForm,
+    RecommenderForm,
+)
 from applications.uploads import UploadRefused
 from applications.views import own_application
 
@@ -85,8 +92,13 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "applications/recommend_invalid.html", {"error": error.message}, status=404
         )
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The page speaks the invitation's language until the visitor picks one.
+        translation.activate(recommender.language)
+        request.LANGUAGE_CODE = recommender.language
     code_form = CodeForm()
-    recommendation_form = RecommendationForm()
+    recommendation_form = RecommendationForm(kind=recommender.kind)
+    decline_form = RecommenderDeclineForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -106,16 +118,30 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
                     )
                     _confirmation_keep(request, recommender, confirmation)
                     return redirect(request.path)
+            elif action == "decline":
+                decline_form = RecommenderDeclineForm(request.POST)
+                if decline_form.is_valid():
+                    services.recommender_decline(
+                        recommender=recommender,
+                        reason=decline_form.cleaned_data["reason"],
+                        user=request.user,
+                    )
+                    messages.success(
+                        request, _("You have declined. The applicant has been told; thank you.")
+                    )
+                    return redirect(request.path)
             elif action == "respond":
-                recommendation_form = RecommendationForm(request.POST, request.FILES)
+                recommendation_form = RecommendationForm(
+                    request.POST, request.FILES, kind=recommender.kind
+                )
                 if recommendation_form.is_valid():
                     data = recommendation_form.cleaned_data
                     services.recommender_respond(
                         recommender=recommender,
                         confirmation=_confirmation_of(request, recommender),
-                        senior_title=data["senior_title"],
-                        senior_title_level=data["senior_title_level"],
-                        title_certificate_number=data["title_certificate_number"],
+                        senior_title=data.get("senior_title", ""),
+                        senior_title_level=data.get("senior_title_level", ""),
+                        title_certificate_number=data.get("title_certificate_number", ""),
                         field=data["field"],
                         opinion=data["opinion"],
                         letter_file=data["letter"],
@@ -140,6 +166,8 @@ def recommend(request: HttpRequest, token: str) -> HttpResponse:
             "application": recommender.application,
             "code_form": code_form,
             "form": recommendation_form,
+            "decline_form": decline_form,
+            "declined": recommender.status == RecommenderStatus.DECLINED,
             "responded": responded,
             "confirmed": confirmed and not responded,
             # Confirmed once, but not (or no longer) in this browser: say why a code is asked.

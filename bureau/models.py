@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Objection
@@ -30,7 +31,17 @@ class PublicNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.heading)
+
+    @property
+    def heading(self) -> str:
+        """The title typed by the bureau, or the standard one in the reader's language (a
+        generated title is not stored: it would stay in its publisher's language)."""
+        if self.title:
+            return self.title
+        return _("Public notice of senior professional titles, %(date)s") % {
+            "date": timezone.localdate(self.published_at).isoformat()
+        }
 
 
 class PublicNoticeEntry(models.Model):

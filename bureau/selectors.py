@@ -215,7 +215,7 @@ def public_notices_running(*, now: datetime) -> list[RunningNotice]:
             running.append(
                 RunningNotice(
                     pk=notice.pk,
-                    title=notice.title,
+                    title=notice.heading,
                     published_at=notice.published_at,
                     ends_at=notice.ends_at,
                     provisional=notice.provisional,
@@ -244,7 +244,7 @@ def public_notices_page(*, now: datetime, page_number) -> tuple[Page, list[Runni
     notices = [
         RunningNotice(
             pk=notice.pk,
-            title=notice.title,
+            title=notice.heading,
             published_at=notice.published_at,
             ends_at=notice.ends_at,
             provisional=notice.provisional,

@@ -15,7 +15,6 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState, ObjectionStatus
@@ -116,9 +115,8 @@ def public_notice_publish(
         raise RuleViolation(_("Choose at least one application for the notice."))
     published = timezone.now()
     ends_at, provisional = public_notice_period(published=published, working_days=working_days)
-    title = " ".join((title or "").split())[:200] or gettext(
-        "Public notice of senior professional titles, %(date)s"
-    ) % {"date": timezone.localdate(published).isoformat()}
+    # Empty: the standard title, worded in each reader's language (PublicNotice.heading).
+    title = " ".join((title or "").split())[:200]
     versions = versions or {}
     pks = sorted({application.pk for application in applications})
     with transaction.atomic():

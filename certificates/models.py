@@ -6,7 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certificates.enums import VerificationMethod, VerificationResult
+from committee.models import Committee
 from titles.choices import ChoiceLabels
+from titles.models.people import localised
+
+# The bureau's one name (issue 22): in Chinese as certificates state it, and in English.
+BUREAU_NAMES_EN = {
+    "北京市人力资源和社会保障局": "Beijing Municipal Bureau of Human Resources and Social Security"
+}
 
 
 class CertificateCounter(models.Model):
@@ -66,6 +73,23 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def bureau_name_display(self) -> str:
+        """The issuing bureau in the reader's language (the certificate states it in Chinese)."""
+        return localised(self.bureau_name, BUREAU_NAMES_EN.get(self.bureau_name, ""))
+
+    @property
+    def committee_name_display(self) -> str:
+        """The committee in the reader's language, from its English name when it has one."""
+        if not self.committee_name:
+            return ""
+        name_en = (
+            Committee.objects.filter(name=self.committee_name)
+            .values_list("name_en", flat=True)
+            .first()
+        )
+        return localised(self.committee_name, name_en or "")
 
 
 class Verification(ChoiceLabels, models.Model):

@@ -8,7 +8,10 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         from committee import notifications  # noqa: F401, PLC0415 — app ready: its notice kinds
-        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
+        from titles.audit import (  # noqa: PLC0415 — app ready
+            audit_action_label_register,
+            audit_action_reason_register,
+        )
 
         for action, label in {
             "committee.meeting_create": _("Committee meeting scheduled"),
@@ -24,3 +27,9 @@ class CommitteeConfig(AppConfig):
             "application.committee_not_approve": _("Not approved by the committee"),
         }.items():
             audit_action_label_register(action, label)
+        ballot = _(
+            "Committee ballot: %(consent)s for, %(oppose)s against, %(abstain)s abstaining; "
+            "%(present)s present, %(recused)s recused."
+        )
+        for action in ("application.committee_approve", "application.committee_not_approve"):
+            audit_action_reason_register(action, ballot)

@@ -23,7 +23,9 @@ class MeetingForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    application = forms.ModelChoiceField(label=_("Application"), queryset=None)
+    application = forms.ModelChoiceField(
+        label=_("Application"), queryset=None, empty_label=_("Choose an application")
+    )
 
     def __init__(self, *args, applications, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +54,10 @@ class RecusalForm(forms.Form):
 
     def __init__(self, *args, voters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [(user.pk, user.display_name) for user in voters]
+        self.fields["member"].choices = [
+            ("", _("Choose a member")),
+            *((user.pk, user.display_name) for user in voters),
+        ]
 
 
 class VoteForm(forms.Form):

@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from committee.enums import BallotStatus, MeetingStatus
 from titles.choices import ChoiceLabels
+from titles.models.people import localised
 
 
 class Committee(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the English pages; empty: the Chinese name."),
+    )
     chairman = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -55,7 +62,12 @@ class Committee(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the Chinese one when no English one is given)."""
+        return localised(self.name, self.name_en)
 
 
 class Meeting(ChoiceLabels, models.Model):

@@ -166,5 +166,6 @@ def _decision(item: AgendaItem) -> dict:
         "votes_cast": item.votes_cast,
         "approved": bool(item.approved),
         "decided_at": item.closed_at,
-        "committee_name": item.meeting.committee.name,
+        "committee_name": item.meeting.committee.name,  # as the certificate states it
+        "committee_display": item.meeting.committee.display_name,  # in the reader's language
     }

@@ -476,10 +476,13 @@ def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
             application.state == ApplicationState.COMMITTEE_REVIEW
             and permissions.can_run(who, meeting)
         ),
-        reason=(
-            f"committee ballot: {item.consent} for, {item.oppose} against, "
-            f"{item.abstain} abstentions; {item.present} present, {item.recused} recused"
-        ),
+        data={  # worded per language: committee.apps
+            "consent": item.consent,
+            "oppose": item.oppose,
+            "abstain": item.abstain,
+            "present": item.present,
+            "recused": item.recused,
+        },
     ) as locked:
         tell([locked.applicant], locked, kind)
 

@@ -205,7 +205,11 @@ def demo_panel_and_committee_seed() -> None:
     chairman = User.objects.filter(username="chairman").first()
     if chairman is not None:
         committee, _created = Committee.objects.get_or_create(
-            name=DEMO_COMMITTEE_NAME, defaults={"chairman": chairman}
+            name=DEMO_COMMITTEE_NAME,
+            defaults={
+                "chairman": chairman,
+                "name_en": "Beijing Senior Title Committee for High-level Talent",
+            },
         )
         committee.members.add(*User.objects.filter(username__in=["member", "member2", "member3"]))
 

@@ -11,7 +11,10 @@ class ReviewConfig(AppConfig):
             notifications,
             services,
         )
-        from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
+        from titles.audit import (  # noqa: PLC0415 — app ready
+            audit_action_label_register,
+            audit_action_reason_register,
+        )
 
         for action, label in {
             "panel.assign": _("Panel expert assigned"),
@@ -22,3 +25,7 @@ class ReviewConfig(AppConfig):
             "application.complete_panel_review": _("Panel review complete: to the committee"),
         }.items():
             audit_action_label_register(action, label)
+        audit_action_reason_register(
+            "application.complete_panel_review",
+            _("All %(experts)s assigned experts have submitted their opinions."),
+        )

@@ -14,6 +14,7 @@ class AssignForm(forms.Form):
     expert = ExpertChoiceField(
         label=_("Panel expert"),
         queryset=None,
+        empty_label=_("Choose an expert"),
         error_messages={
             "required": _("Choose an expert."),
             "invalid_choice": _("Choose one of the listed experts."),
@@ -65,7 +66,7 @@ class OpinionForm(forms.Form):
             )
         self.fields["recommendation"] = forms.ChoiceField(
             label=_("Overall recommendation"),
-            choices=[("", "—"), *Recommendation.choices],
+            choices=[("", _("Choose support or do not support")), *Recommendation.choices],
             required=False,
             error_messages={"invalid_choice": _("Choose support or do not support.")},
         )

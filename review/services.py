@@ -368,7 +368,7 @@ def _complete_if_done(application: Application, *, actor) -> bool:
         actor=actor,
         name="complete_panel_review",
         allowed=anyone,
-        reason=f"all {total} assigned experts have submitted their opinions",
+        data={"experts": total},  # worded per language: review.apps
     ) as locked:
         tell([locked.applicant], locked, "panel_completed_applicant")
         tell(_staff(), locked, "panel_completed", experts=total)

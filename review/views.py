@@ -20,7 +20,7 @@ from titles.db import joins_as_written, one_to_one_or_none
 from titles.enums import Role
 from titles.feedback import form_errors_report
 from titles.page_cache import cached_by_snapshot
-from titles.people import id_number_for_viewer, users_with_role
+from titles.people import users_with_role
 
 
 @cached_by_snapshot
@@ -216,7 +216,8 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
                 Application.objects.all(), application.pk
             ),
             "recommenders": application_selectors.active_recommenders(application),
-            "id_number": id_number_for_viewer(subject=application.applicant, viewer=request.user),
+            # An expert assesses the work, not the person's identity (issue 22).
+            "hide_id_number": True,
         },
     )
 

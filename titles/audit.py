@@ -36,6 +36,30 @@ def audit_action_label(action: str) -> str:
     return str(_ACTION_LABELS.get(action, action))
 
 
+# Reasons the system writes itself (not typed by a person): kept as the event's data, and
+# worded in the reader's language when shown (a stage registers the wording per action).
+_ACTION_REASONS: dict[str, str | Promise] = {}
+
+
+def audit_action_reason_register(action: str, text: str | Promise) -> None:
+    """Word the system's reason for ``action`` from the event's data (``%(name)s`` keys)."""
+    _ACTION_REASONS[action] = text
+
+
+def audit_reason_text(event: AuditEvent) -> str:
+    """The event's reason: as typed by its actor, or the system's, in the reader's language."""
+    if event.reason:
+        return event.reason
+    text = _ACTION_REASONS.get(event.action)
+    data = event.data if isinstance(event.data, dict) else {}
+    if text is None:
+        return ""
+    try:
+        return str(text) % data
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 def _content(event: AuditEvent) -> dict:
     return {
         "occurred_at": event.occurred_at.isoformat(),

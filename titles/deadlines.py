@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from titles import workdays
-from titles.audit import audit_action_label_register, audit_record
+from titles.audit import audit_action_label_register, audit_action_reason_register, audit_record
 from titles.enums import Role
 from titles.models import CalendarYear, TrackedDeadline
 from titles.notifications import notification_kind_register, notify
@@ -38,6 +38,7 @@ from titles.sweep import sweeper
 NOTICE_LINES_MAX = 50
 
 audit_action_label_register("deadline.recompute", _("Deadline recomputed after a calendar change"))
+audit_action_reason_register("deadline.recompute", _("Holiday calendar of %(years)s"))
 
 notification_kind_register(
     "calendar_deadlines_moved",
@@ -282,8 +283,8 @@ def deadline_moves_record(moves: list[DeadlineMove], *, actor, years: list[int])
             actor=actor,
             action="deadline.recompute",
             obj=move.owner,
-            reason=f"calendar {', '.join(str(year) for year in years)}",
-            data={
+            data={  # the reason, worded per language: titles.apps
+                "years": ", ".join(str(year) for year in years),
                 "field": move.tracked.field,
                 "rule": move.tracked.rule,
                 "from": _iso(move.old_due_at),

@@ -1,10 +1,12 @@
 """What ``GET /healthz`` reports: the database, the broker and the workers.
 
-Fast on every call: one ``SELECT 1``, one broker connection check and one read of the workers'
-heartbeats (titles.heartbeat); the workers are never pinged and waited for.
+Fast on every call: one ``SELECT 1``; the broker connection check and the read of the workers'
+heartbeats (titles.heartbeat) at most every ``BACKGROUND_CHECK_SECONDS`` per process; the workers
+are never pinged and waited for.
 """
 
 import logging
+import time
 
 from django.db import connection
 
@@ -43,10 +45,33 @@ def workers_alive() -> int:
         return 0
 
 
+# The broker and workers are checked at most this often per process (issue 22: /healthz answers
+# at once, and the readable status page beside it may be opened by anyone).
+BACKGROUND_CHECK_SECONDS = 15
+_background: dict = {"until": 0.0, "broker": False, "workers": 0}
+
+
+def background_status() -> tuple[bool, int]:
+    """The broker's answer and the live workers, from the last check if it is recent."""
+    now = time.monotonic()
+    if now >= _background["until"]:
+        broker = broker_ok()
+        _background.update(
+            broker=broker,
+            workers=workers_alive() if broker else 0,
+            until=now + BACKGROUND_CHECK_SECONDS,
+        )
+    return _background["broker"], _background["workers"]
+
+
+def background_status_forget() -> None:
+    """Check again on the next call (tests)."""
+    _background["until"] = 0.0
+
+
 def health_report() -> dict:
     database = database_ok()
-    broker = broker_ok()
-    workers = workers_alive() if broker else 0
+    broker, workers = background_status()
     return {
         "status": "ok" if database and broker and workers else ("degraded" if database else "down"),
         "database": database,

@@ -57,6 +57,7 @@ class TwoFactorMiddleware:
         if user.is_verified():
             return None
         gate = two_factor_gate(user)
+        request.two_factor_gate = gate  # read again by the header (context processor)
         if gate is Gate.OPEN:
             return None
         page = "two_factor_verify" if gate is Gate.VERIFY else "two_factor_setup"

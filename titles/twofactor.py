@@ -281,12 +281,17 @@ def totp_device_ensure(*, user, name: str = "default") -> tuple[TOTPDevice, str]
 # --- Verification ----------------------------------------------------------------------------
 
 
+# Wrong codes in a row that cost no wait before the next try (then django-otp's doubling waits).
+FREE_WRONG_CODES = 2
+
+
 def totp_device_verify(*, user, token: str) -> TOTPDevice:
     """Check ``token`` against the person's confirmed device; return the device when it is right.
 
-    A wrong code counts towards django-otp's throttling (waits of 1, 2, 4, 8... seconds between
-    tries). Audits ``two_factor.verify`` or ``two_factor.verify_failed``. Raises
-    ``ValidationError`` with a message saying what to do: malformed, wrong, or wait until a time.
+    A wrong code counts towards django-otp's throttling; the first ``FREE_WRONG_CODES`` in a row
+    cost no wait, later ones waits of 4, 8, 16... seconds between tries. Audits
+    ``two_factor.verify`` or ``two_factor.verify_failed``. Raises ``ValidationError`` with a
+    message saying what to do: malformed, wrong, or wait until a time.
     """
     device = totp_device_of(user)
     if device is None:
@@ -305,6 +310,11 @@ def totp_device_verify(*, user, token: str) -> TOTPDevice:
                 params={"time": until.strftime("%H:%M:%S")},
             )
         verified = locked.verify_token(token)
+        if not verified and locked.throttling_failure_count <= FREE_WRONG_CODES:
+            # A slip of the finger costs no wait: the count goes on (so the waits that start
+            # after it still double), but the next code is checked at once (issue 22).
+            locked.throttling_failure_timestamp = None
+            locked.save(update_fields=["throttling_failure_timestamp"])
     audit_record(
         actor=user,
         action="two_factor.verify" if verified else "two_factor.verify_failed",

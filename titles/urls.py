@@ -18,6 +18,8 @@ from titles import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("status/", views.status_page, name="status"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("metrics", views_ops.metrics, name="metrics"),
     path("accounts/login/", views_auth.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,3 +18,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers (the broker and workers are reported); 503 when it does not."""
     report = health_report()
     return JsonResponse(report, status=200 if report["database"] else 503)
+
+
+@never_cache
+@require_GET
+def status_page(request: HttpRequest) -> HttpResponse:
+    """The footer's "system status": the same checks as ``/healthz``, in words."""
+    report = health_report()
+    return render(
+        request, "titles/status.html", {"report": report}, status=200 if report["database"] else 503
+    )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers that ask for /favicon.ico get the site's icon (pages link it themselves)."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -44,6 +44,7 @@ from applications.services.objections import (
 from applications.services.recommenders import (
     RECOMMENDER_TOKEN_SALT,
     recommender_confirmed,
+    recommender_decline,
     recommender_from_token,
     recommender_invite,
     recommender_remind,
@@ -91,6 +92,7 @@ __all__ = [
     "objection_decide",
     "objection_evidence_attach",
     "recommender_confirmed",
+    "recommender_decline",
     "recommender_from_token",
     "recommender_invite",
     "recommender_remind",

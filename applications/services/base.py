@@ -68,6 +68,7 @@ def application_transition(
     allowed: Callable,
     reason: str = "",
     expected_version: int | None = None,
+    data: dict | None = None,
 ) -> Iterator[Application]:
     """Run the ``@transition`` method ``name`` on the locked application; the block writes the
     stage's own rows and queues notices (``tell``) in the same transaction; then the row is
@@ -75,7 +76,9 @@ def application_transition(
 
     ``allowed(actor, application)`` is the permission predicate. Raises ``ChangedMeanwhile``
     when the page's version is stale or another transition came first, and ``NotAllowed`` when
-    the actor may not do it; an exception in the block rolls everything back.
+    the actor may not do it; an exception in the block rolls everything back. A reason the
+    system gives (not a person) goes as ``data``, worded per language by the timeline
+    (``titles.audit.audit_action_reason_register``).
     """
     with application_locked(
         application=application, actor=actor, allowed=allowed, expected_version=expected_version
@@ -95,6 +98,7 @@ def application_transition(
             from_state=from_state,
             to_state=locked.state,
             reason=reason,
+            data=data,
         )
 
 

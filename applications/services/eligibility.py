@@ -184,7 +184,7 @@ def supplements_sweep(now: datetime) -> list[str]:
                 actor=None,
                 name="deem_withdrawn",
                 allowed=anyone,
-                reason="deemed withdrawn: no answer to the supplement request by its deadline",
+                data={"cause": "supplement_unanswered"},  # worded per language: applications.apps
             ) as locked:
                 request = SupplementRequest.objects.select_for_update().get(application=locked)
                 request.withdrawn_at = now

@@ -92,6 +92,28 @@ def material_upload(
                 material = Material.objects.create(application=locked, slot=slot, title=title)
         elif material.application_id != locked.pk:
             raise NotAllowed
+        same = (
+            MaterialVersion.objects.filter(
+                material__application=locked, material__slot=material.slot, sha256=checked.sha256
+            )
+            .select_related("material")
+            .first()
+        )
+        if same is not None:
+            raise RuleViolation(
+                _(
+                    "This file is already uploaded under %(slot)s (“%(name)s”, version "
+                    "%(number)s): an identical copy is not stored again."
+                )
+                % {
+                    "slot": same.material.get_slot_display(),
+                    "name": same.original_name,
+                    "number": same.number,
+                }
+            )
+        if title.strip() and title.strip() != material.title:
+            material.title = title.strip()  # the note typed with the latest upload is shown
+            material.save(update_fields=["title"])
         version = version_add(
             material=material,
             checked=checked,

@@ -87,7 +87,7 @@ def _send_invitation(recommender: Recommender, *, reminder: bool) -> None:
     }
     email_to_address(
         to_address=recommender.email,
-        language=application.applicant.preferred_language,
+        language=recommender.language,  # chosen by the applicant for this person
         kind="recommender_reminder" if reminder else "recommender_invitation",
         context=context,
     )
@@ -103,8 +103,10 @@ def recommender_invite(
     organization_name: str,
     stated_title: str,
     head_kind: str = "",
+    language: str = "",
 ) -> Recommender:
-    """Name one of the "3+1" and send them their personal link."""
+    """Name one of the "3+1" and send them their personal link, in ``language`` (the
+    applicant's own language when not given)."""
     email = email.strip().lower()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -141,6 +143,9 @@ def recommender_invite(
                     email=email,
                     organization_name=organization_name.strip(),
                     stated_title=stated_title.strip(),
+                    language=language
+                    if language in dict(settings.LANGUAGES)
+                    else locked.applicant.preferred_language,
                     token_nonce=secrets.token_hex(16),
                     invited_at=timezone.now(),
                 )
@@ -267,7 +272,7 @@ def recommender_send_code(*, recommender: Recommender) -> None:
         locked.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
         email_to_address(
             to_address=locked.email,
-            language=locked.application.applicant.preferred_language,
+            language=locked.language,
             kind="recommender_code",
             context={"code": code, "minutes": CODE_VALID_MINUTES},
         )
@@ -309,14 +314,46 @@ def recommender_verify_code(*, recommender: Recommender, code: str, user=None) -
     return recommender_confirmation(locked)
 
 
+def recommender_decline(*, recommender: Recommender, reason: str = "", user=None) -> Recommender:
+    """The invited person says no (from their link; no code needed: declining opens nothing).
+    The applicant is told and replaces them; a declined link opens nothing any more."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=recommender.application_id)
+        locked = Recommender.objects.select_for_update().get(pk=recommender.pk)
+        if user is not None and user.is_authenticated and user.pk == application.applicant_id:
+            raise RuleViolation(_("You cannot answer for a recommender of your own application."))
+        if locked.status == RecommenderStatus.RESPONDED:
+            raise RuleViolation(_("Your recommendation has already been recorded."))
+        if locked.status != RecommenderStatus.DECLINED:
+            locked.status = RecommenderStatus.DECLINED
+            locked.declined_at = timezone.now()
+            locked.decline_reason = reason.strip()
+            locked.code_hash = ""
+            locked.save(update_fields=["status", "declined_at", "decline_reason", "code_hash"])
+            audit_record(
+                actor=None,
+                action="recommender.decline",
+                obj=application,
+                data={"recommender": locked.pk},
+            )
+            tell(
+                [application.applicant],
+                application,
+                "recommendation_declined",
+                recommender=locked.name,
+                reason=locked.decline_reason or "—",
+            )
+    return locked
+
+
 def recommender_respond(
     *,
     recommender: Recommender,
-    senior_title: str,
-    senior_title_level: str,
-    title_certificate_number: str,
     field: str,
     confirmation: str | None,
+    senior_title: str = "",
+    senior_title_level: str = "",
+    title_certificate_number: str = "",
     opinion: str = "",
     letter_file=None,
     user=None,
@@ -334,6 +371,14 @@ def recommender_respond(
             raise RuleViolation(_("You cannot write a recommendation for your own application."))
         if locked.status == RecommenderStatus.RESPONDED:
             raise RuleViolation(_("Your recommendation has already been recorded."))
+        if locked.status == RecommenderStatus.DECLINED:
+            raise RuleViolation(_("You have declined this invitation."))
+        if locked.kind == RecommenderKind.EXPERT and not (
+            senior_title.strip() and senior_title_level and title_certificate_number.strip()
+        ):
+            raise RuleViolation(
+                _("An expert recommender gives their senior title, its level and certificate.")
+            )
         if not recommender_confirmed(recommender=locked, confirmation=confirmation):
             raise RuleViolation(
                 _(

@@ -16,6 +16,12 @@ document.querySelectorAll("form[data-upload-progress]").forEach((form) => {
         status.textContent = bar.value + "%";
       }
     });
+    // The bar at 100 % means sent, not accepted: the server checks the file before it answers.
+    request.upload.addEventListener("load", () => {
+      bar.value = 100;
+      bar.removeAttribute("value");
+      status.textContent = form.dataset.checking || "";
+    });
     request.addEventListener("load", () => {
       let body = {};
       try { body = JSON.parse(request.responseText); } catch (e) { /* not JSON */ }

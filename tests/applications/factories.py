@@ -36,9 +36,9 @@ from titles.enums import OrganizationKind, Role
 from titles.models import Organization
 
 
-def pdf_bytes() -> bytes:
+def pdf_bytes(width: int = 595) -> bytes:
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=width, height=842)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -132,9 +132,10 @@ def test_applicant_signs_up_and_submits_with_3_plus_1(live_server, tmp_path):
             page.wait_for_load_state()
             page.fill("#id_code", orm(latest_code, email))
             submit_form_of(page, "#id_code")
-            page.fill("#id_senior_title", "教授")
-            page.select_option("#id_senior_title_level", "full_senior")
-            page.fill("#id_title_certificate_number", "ZG-2010-0001")
+            if page.locator("#id_senior_title").count():  # experts only, not the head
+                page.fill("#id_senior_title", "教授")
+                page.select_option("#id_senior_title_level", "full_senior")
+                page.fill("#id_title_certificate_number", "ZG-2010-0001")
             page.fill("#id_field", "人工智能")
             page.fill("#id_opinion", "该同志业绩突出，同意推荐。")
             submit_form_of(page, "#id_opinion")

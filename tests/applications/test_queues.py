@@ -95,7 +95,7 @@ def test_the_agency_filter_offers_every_organization_and_keeps_the_choice(client
         labels = {org.pk: escape(str(org)) for org in (chosen, association)}
     page = client.get("/agency/").content.decode()
     assert '<select name="organization" id="id_organization">' in page
-    assert '<option value="" selected>---------</option>' in page
+    assert '<option value="" selected>All</option>' in page
     for pk, label in labels.items():
         assert f'<option value="{pk}">{label}</option>' in page
     page = client.get(f"/agency/?organization={chosen.pk}").content.decode()

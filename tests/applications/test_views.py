@@ -204,7 +204,9 @@ def test_upload_accepted_then_new_version(client):
             f"/applications/{application.pk}/materials/upload/",
             {
                 "slot": MaterialSlot.DEGREE_CERTIFICATE,
-                "file": SimpleUploadedFile("学位.pdf", pdf_bytes(), "application/pdf"),
+                "file": SimpleUploadedFile(
+                    "学位.pdf", pdf_bytes(590 + expected_version), "application/pdf"
+                ),
             },
         )
         assert response.status_code == 302

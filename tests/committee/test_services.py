@@ -281,6 +281,7 @@ def test_committee_decision_is_none_until_the_ballot_closes():
         "approved": True,
         "decided_at": closed.closed_at,
         "committee_name": "北京市高层次人才职称评审委员会",
+        "committee_display": "北京市高层次人才职称评审委员会",
     }
 
 

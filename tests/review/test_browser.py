@@ -69,7 +69,7 @@ def test_assign_one_declares_a_conflict_is_replaced_all_submit(live_server):
         # The third expert declares a conflict and is released at once.
         leaving = pages[experts[2].pk]
         opinion_url = leaving.url
-        leaving.locator("details summary").click()
+        leaving.locator(".conflict-check details summary").click()
         leaving.fill("#id_reason", "本人与申报人曾共同承担科研项目。")
         leaving.locator("form[action$='/conflict/'] button[type=submit]").click()
         leaving.wait_for_url(url + "/review/")

@@ -5,8 +5,17 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
 from tests.conftest import needs_redis
+from titles import health
 from titles.celery import app as celery_app
 from titles.heartbeat import heartbeats_alive
+
+
+@pytest.fixture(autouse=True)
+def _fresh_check():
+    """Each test checks the broker and workers afresh (a process keeps the answer 15 s)."""
+    health.background_status_forget()
+    yield
+    health.background_status_forget()
 
 
 @pytest.fixture
@@ -72,7 +81,36 @@ def test_healthz_counts_workers_by_heartbeat_without_pinging_them(client, monkey
         celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, hostname="hb@test"
     ):
         assert "hb@test" in heartbeats_alive("worker")
+        health.background_status_forget()
         during = json.loads(client.get("/healthz").content)
+    health.background_status_forget()
     after = json.loads(client.get("/healthz").content)["workers"]
     assert during == {"status": "ok", "database": True, "broker": True, "workers": before + 1}
     assert after == before  # a clean stop removes the heartbeat at once
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_broker_at_most_every_15_seconds(client, monkeypatch):
+    calls = []
+    monkeypatch.setattr(health, "broker_ok", lambda: calls.append(1) or True)
+    monkeypatch.setattr(health, "workers_alive", lambda: 1)
+    for _ in range(3):
+        assert json.loads(client.get("/healthz").content)["workers"] == 1
+    assert calls == [1]
+    health._background["until"] = 0.0  # 15 s later
+    client.get("/healthz")
+    assert calls == [1, 1]
+
+
+@pytest.mark.django_db
+def test_the_status_page_reads_in_words(client, monkeypatch):
+    monkeypatch.setattr(health, "broker_ok", lambda: True)
+    monkeypatch.setattr(health, "workers_alive", lambda: 0)
+    html = client.get("/status/").content.decode()
+    assert "系统状态" in html and "数据库" in html and "正常" in html
+    assert "后台任务" in html and "暂停" in html
+    client.cookies["django_language"] = "en"
+    html = client.get("/status/").content.decode()
+    assert "Database" in html and "no worker is running" in html
+    home = client.get("/").content.decode()
+    assert 'href="/status/"' in home and 'href="/healthz"' not in home

@@ -34,7 +34,7 @@ def test_choice_labels_follow_the_active_language_after_first_use():
     with translation.override("zh-hans"):
         chinese = application.get_state_display()
     assert english == "Bureau review"
-    assert chinese == "市人社局审核"
+    assert chinese == "北京市人力资源和社会保障局审核"
 
 
 def test_choice_labels_show_an_unknown_value_as_it_is():

@@ -429,6 +429,7 @@ def test_entering_2027_moves_open_deadlines_later_never_earlier():
     ]
     assert entered.data["removed"] == []
     assert AuditEvent.objects.get(action="deadline.recompute", object_id=str(later.pk)).data == {
+        "years": "2027",  # the reason, worded per reader (issue 22)
         "field": "eligibility_due_at",
         "rule": RULE,
         "from": "2027-01-14T23:59:59.999999+08:00",

@@ -1,6 +1,6 @@
 from django import template
 
-from titles.audit import audit_action_label, audit_events_for
+from titles.audit import audit_action_label, audit_events_for, audit_reason_text
 
 register = template.Library()
 
@@ -18,6 +18,7 @@ def timeline(obj, state_labels=None):
             "action": audit_action_label(event.action),
             "from_state": labels.get(event.from_state, event.from_state),
             "to_state": labels.get(event.to_state, event.to_state),
+            "reason": audit_reason_text(event),
         }
         for event in audit_events_for(obj)
     ]
