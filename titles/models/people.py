@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from titles.enums import BeijingDistrict, OrganizationKind, Role
+from titles.enums import BeijingDistrict, OrganizationKind, OrganizationStatus, Role
 
 __all__ = [
     "ORGANIZATION_PERMISSIONS_BY_ROLE",
@@ -118,6 +118,26 @@ class Organization(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive organizations cannot be chosen any more.")
     )
+    status = models.CharField(
+        _("registration status"),
+        max_length=10,
+        choices=OrganizationStatus.choices,
+        default=OrganizationStatus.APPROVED,
+        db_index=True,
+        help_text=_("A self-registered organization waits for the bureau's approval."),
+    )
+    hr_email = models.EmailField(_("HR email address"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusing the registration"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("registration decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -139,6 +159,14 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return localised(self.name, self.name_en)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OrganizationStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == OrganizationStatus.APPROVED
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()
