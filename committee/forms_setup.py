@@ -11,7 +11,7 @@ def _person(username: str) -> User | None:
 
 
 class CommitteeSetupForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Committee name"), max_length=200)
     chairman = forms.CharField(label=_("Chairman (user name)"), max_length=150)
     vice_chairman = forms.CharField(
         label=_("Vice-chairman (user name, optional)"), max_length=150, required=False

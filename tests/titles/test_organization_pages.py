@@ -1,6 +1,8 @@
 """The pages of issue 21: sign-up found, organizations registering, the bureau's decisions, the
 committee and agency set-up, invitations and members' notices, in both languages."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -8,7 +10,7 @@ from applications.enums import ApplicationState
 from committee.models import Committee
 from tests.applications.factories import application_in
 from tests.bureau.factories import bureau_staff
-from tests.factories import UserFactory, sign_in_verified
+from tests.factories import UserFactory, role_assignment, sign_in_verified
 from tests.titles.test_membership import approved_employer, credit_code, registered
 from titles.enums import OrganizationStatus, Role
 from titles.models import Organization, OutboxEmail, RoleAssignment, User
@@ -250,3 +252,27 @@ def test_bureau_staff_set_up_a_committee_and_agency_staff(client):
 def test_only_bureau_staff_set_up_committees(client):
     client.force_login(UserFactory())
     assert client.get("/committee/setup/").status_code == 404
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organizations/register/",
+        "/organizations/join/",
+        "/organizations/invite-employer/",
+        "/applications/new/",
+        "/committee/setup/",
+        "/organizations/registrations/",
+    ],
+)
+def test_the_new_pages_in_english_have_no_chinese(client, path):
+    staff = bureau_staff(real_name="Sun Li")
+    role_assignment(staff, Role.APPLICANT)
+    sign_in_verified(client, staff)
+    english(client)
+    page = client.get(path).content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert CJK.findall(main) == []
