@@ -276,3 +276,48 @@ def test_the_new_pages_in_english_have_no_chinese(client, path):
     page = client.get(path).content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     assert CJK.findall(main) == []
+
+
+def test_registrations_page_query_count_is_the_same_for_1_and_8(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = bureau_staff()
+    sign_in_verified(client, staff)
+    counts = []
+    for total in (1, 8):
+        while Organization.objects.filter(status=OrganizationStatus.PENDING).count() < total:
+            number = Organization.objects.count()
+            registered(
+                reviewer=UserFactory(),
+                name=f"北京测试{number}科技有限公司",
+                code=credit_code(f"MA{number:06d}"),
+            )
+        client.get("/organizations/registrations/")
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/organizations/registrations/")
+        assert response.content.decode().count('<article class="registration"') == total
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_organization_page_query_count_is_the_same_for_1_and_8_members(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organization, reviewer = approved_employer()
+    sign_in_verified(client, reviewer)
+    counts = []
+    for total in (1, 8):
+        while organization.memberships.count() < total:
+            join_request_decide(
+                join_request=join_request_create(user=UserFactory(), organization=organization),
+                actor=reviewer,
+                confirm=True,
+            )
+        join_request_create(user=UserFactory(), organization=organization)
+        client.get(f"/organizations/{organization.pk}/")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/organizations/{organization.pk}/")
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
