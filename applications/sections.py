@@ -125,11 +125,17 @@ def agency_panel(user) -> Section:
 def member_panel(user) -> Section:
     """The organizations the person belongs to and their running internal notices (DOMAIN rule
     2: members may object under their name), their requests to join, and the ways in."""
+    organizations = list(organizations_of_member(user).order_by("name"))
+    notices = (
+        list(selectors.internal_notices_running_for(user, now=timezone.now()))
+        if organizations
+        else []
+    )
     return Section(
         "applications/_member_panel.html",
         {
-            "organizations": list(organizations_of_member(user).order_by("name")),
-            "notices": list(selectors.internal_notices_running_for(user, now=timezone.now())),
+            "organizations": organizations,
+            "notices": notices,
             "join_requests": list(join_requests_of(user).filter(status=JoinRequestStatus.PENDING)),
         },
     )

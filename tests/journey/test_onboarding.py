@@ -3,8 +3,9 @@ registers itself, bureau staff approve it, its reviewer invites a colleague, an 
 up and names the employer, and the application goes through stage 1 (the colleague sees the
 internal notice on the dashboard and objects under their name) with no admin step.
 
-The one thing done before the browser is the installation's own: a bureau staff member (granted
-once by the superuser) with their authenticator. Reference data come from the migrations."""
+The one thing done before the browser is the installation's own: ``manage.py bureau_staff_grant``
+makes its first bureau staff member (who has an authenticator). Reference data come from the
+migrations."""
 
 import re
 from datetime import timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,8 +21,7 @@ from applications.enums import ApplicationState, MaterialSlot
 from applications.models import Application, InternalNotice
 from tests.applications.factories import pdf_bytes
 from tests.browser import chromium, orm, sign_in
-from tests.bureau.factories import bureau_staff
-from tests.factories import id_number_valid
+from tests.factories import UserFactory, id_number_valid
 from tests.journey.a11y import Audit
 from tests.journey.test_happy_path import (
     NEW_PASSWORD,
@@ -63,7 +64,8 @@ def the_installation():
     member with a confirmed authenticator."""
     assert TitleSeries.objects.exists() and Discipline.objects.filter(code="ai").exists()
     assert not Organization.objects.filter(kind="employer").exists()
-    staff = bureau_staff(username="sunli", real_name="孙丽")
+    staff = UserFactory(username="sunli", real_name="孙丽")
+    call_command("bureau_staff_grant", "sunli")
     TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
     return staff, Discipline.objects.get(code="ai")
 

@@ -317,3 +317,14 @@ def test_invite_employer_to_register_emails_its_hr_department():
         organization_invite_to_register(
             actor=applicant, organization_name="某公司", hr_email="not-an-address"
         )
+
+
+def test_bureau_staff_grant_makes_the_installations_first_bureau_staff_member():
+    from django.core.management import CommandError, call_command
+
+    person = UserFactory(username="sunli")
+    call_command("bureau_staff_grant", "sunli")
+    assert Role.BUREAU_STAFF in user_roles(person)
+    assert person.role_assignments.get().organization.kind == OrganizationKind.MUNICIPAL_BUREAU
+    with pytest.raises(CommandError):
+        call_command("bureau_staff_grant", "nobody")
