@@ -71,14 +71,20 @@ def the_installation():
 
 
 def phone_and_english_shots(page, folder: Path, name: str) -> None:
-    """The page at phone width (390 px) in Chinese, then at 1280 px; no page is wider than the
-    phone's screen."""
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=folder / f"{name}-390.png", full_page=True)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= 390, f"{name} is {width} px wide at phone width"
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=folder / f"{name}-1280.png", full_page=True)
+    """The page at phone width (390 px) and at 1280 px, in Chinese and in English; at phone
+    width no page is wider than the screen. Ends in Chinese, at 1280 px."""
+    for language in ("zh-hans", "en"):
+        if language == "en":
+            page.locator("form.language-switch button[value=en]").click()
+            page.wait_for_load_state()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=folder / f"{name}-{language}-390.png", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"{name} ({language}) is {width} px wide at phone width"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.screenshot(path=folder / f"{name}-{language}-1280.png", full_page=True)
+    page.locator("form.language-switch button[value=zh-hans]").click()
+    page.wait_for_load_state()
 
 
 @pytest.mark.django_db(transaction=True)
