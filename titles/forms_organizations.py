@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from titles.enums import BeijingDistrict, InvitationRole, OrganizationKind
+from titles.enums import BeijingDistrict, InvitationRole, OrganizationKind, OrganizationStatus
 from titles.models import Organization, User, credit_code_validate
 from titles.people import SELF_REGISTERING_KINDS, organizations_joinable
 
@@ -40,7 +40,11 @@ class OrganizationRegistrationForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if Organization.objects.filter(name=name).exists():
+        if (
+            Organization.objects.filter(name=name)
+            .exclude(status=OrganizationStatus.REFUSED)
+            .exists()
+        ):
             raise forms.ValidationError(_("An organization of this name is already registered."))
         return name
 

@@ -176,10 +176,18 @@ def test_refuse_needs_a_reason_keeps_it_and_tells_the_registrant_and_hr():
         organization=organization, actor=staff, reason="统一社会信用代码与名称不符。"
     )
     organization.refresh_from_db()
-    assert (organization.status, organization.refusal_reason, organization.active) == (
+    assert (
+        organization.name,
+        organization.status,
+        organization.refusal_reason,
+        organization.active,
+        organization.unified_social_credit_code,
+    ) == (
+        "北京星河科技有限公司",
         OrganizationStatus.REFUSED,
         "统一社会信用代码与名称不符。",
         False,
+        None,
     )
     assert Notification.objects.filter(
         recipient=organization.registered_by, kind="organization_refused"

@@ -97,7 +97,7 @@ def localised(name: str, name_en: str) -> str:
 class Organization(models.Model):
     """An organization whose people act here: employers, recommending bodies, agency, bureau."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
     district = models.CharField(
@@ -149,6 +149,13 @@ class Organization(models.Model):
             ("review_for_organization", _("Can review applications for the organization")),
         ]
         constraints = [
+            # A refused registration leaves its name free for a corrected one.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=~models.Q(status="refused"),
+                name="titles_organization_name_once",
+                violation_error_message=_("An organization of this name is already registered."),
+            ),
             models.UniqueConstraint(
                 fields=["district"],
                 condition=models.Q(kind="district_hr_bureau") & ~models.Q(district=""),

@@ -318,10 +318,10 @@ def organization_refuse(*, organization: Organization, actor, reason: str) -> Or
         locked.status = OrganizationStatus.REFUSED
         locked.refusal_reason = reason
         locked.decided_at = timezone.now()
-        # A refused registration frees its name and code for a corrected one.
+        # A refused registration frees its name (the constraint skips refused rows) and its
+        # code for a corrected one.
         locked.active = False
         locked.unified_social_credit_code = None
-        locked.name = f"{locked.name} [{locked.pk}]"[:200]
         locked.save(
             update_fields=[
                 "status",
@@ -329,7 +329,6 @@ def organization_refuse(*, organization: Organization, actor, reason: str) -> Or
                 "decided_at",
                 "active",
                 "unified_social_credit_code",
-                "name",
             ]
         )
         audit_record(actor=actor, action="organization.refuse", obj=locked, reason=reason)
@@ -349,6 +348,8 @@ def organization_refuse(*, organization: Organization, actor, reason: str) -> Or
                 context=context,
             )
     organization.status, organization.refusal_reason = locked.status, locked.refusal_reason
+    organization.active = False
+    organization.unified_social_credit_code = None
     return organization
 
 
