@@ -8,6 +8,7 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         from committee import notifications  # noqa: F401, PLC0415 — app ready: its notice kinds
+        from committee import setup  # noqa: F401, PLC0415 — app ready: its audit labels
         from titles.audit import audit_action_label_register  # noqa: PLC0415 — app ready
 
         for action, label in {

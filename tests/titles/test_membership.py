@@ -336,3 +336,21 @@ def test_bureau_staff_grant_makes_the_installations_first_bureau_staff_member():
     assert person.role_assignments.get().organization.kind == OrganizationKind.MUNICIPAL_BUREAU
     with pytest.raises(CommandError):
         call_command("bureau_staff_grant", "nobody")
+
+
+def test_approving_writes_exactly_these_audit_events_in_order():
+    organization = registered()
+    staff = bureau_staff()
+    first = AuditEvent.objects.order_by("-pk").first().pk
+    organization_approve(organization=organization, actor=staff)
+    assert list(
+        AuditEvent.objects.filter(pk__gt=first)
+        .order_by("pk")
+        .values_list("action", "object_type", "actor")
+    ) == [
+        ("organization.approve", "titles.organization", staff.pk),
+        ("role.grant", "titles.user", staff.pk),
+        ("permission.assign", "titles.organization", staff.pk),
+        ("permission.assign", "titles.organization", staff.pk),
+        ("membership.create", "titles.organization", staff.pk),
+    ]
