@@ -173,6 +173,9 @@ def test_from_migrate_alone_an_employer_an_applicant_and_a_colleague_get_through
         assert "/organizations/invitations/" in peer.url
         submit(peer, "main form")
         assert "您已加入北京星河智能科技有限公司。" in messages(peer)
+        peer.goto(url + "/organizations/join/")
+        audit.page(peer, "organization-join")
+        phone_and_english_shots(peer, tmp_path, "organization-join")
 
         # The applicant finds sign-up on the sign-in page and lands on starting.
         applicant = context(browser).new_page()
@@ -188,6 +191,11 @@ def test_from_migrate_alone_an_employer_an_applicant_and_a_colleague_get_through
         assert applicant.url == url + "/applications/new/"
         audit.page(applicant, "start")
         phone_and_english_shots(applicant, tmp_path, "start")
+        applicant.locator("main a[href='/organizations/invite-employer/']").click()
+        applicant.wait_for_load_state()
+        audit.page(applicant, "invite-employer")
+        phone_and_english_shots(applicant, tmp_path, "invite-employer")
+        applicant.goto(url + "/applications/new/")
         applicant.locator("form[action='/applications/new/'] button").click()
         applicant.wait_for_load_state()
         application_id = int(re.search(r"/applications/(\d+)/", applicant.url).group(1))
