@@ -97,6 +97,8 @@ def agency_staff(request: HttpRequest) -> HttpResponse:
     """Add (``username``) or remove (``remove`` = an assignment's id) an agency staff member."""
     _bureau_only(request)
     if "remove" in request.POST:
+        if not request.POST["remove"].isdigit():
+            raise Http404
         assignment = get_object_or_404(agency_staff_assignments(), pk=request.POST["remove"])
         agency_staff_remove(actor=request.user, assignment=assignment)
         messages.success(

@@ -275,9 +275,10 @@ def organization_registrations(request: HttpRequest) -> HttpResponse:
     if not is_bureau_staff(request.user):
         raise Http404
     if request.method == "POST":
-        organization = get_object_or_404(
-            organization_registrations_pending(), pk=request.POST.get("organization")
-        )
+        organization_pk = request.POST.get("organization", "")
+        if not organization_pk.isdigit():
+            raise Http404
+        organization = get_object_or_404(organization_registrations_pending(), pk=organization_pk)
         form = RegistrationDecisionForm(request.POST)
         if form.is_valid():
             try:

@@ -321,3 +321,22 @@ def test_organization_page_query_count_is_the_same_for_1_and_8_members(client):
             client.get(f"/organizations/{organization.pk}/")
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/organizations/registrations/", {"organization": "abc", "decision": "approve"}),
+        ("/organizations/registrations/", {"organization": "999999", "decision": "approve"}),
+        ("/committee/setup/agency-staff/", {"remove": "abc"}),
+        ("/organizations/join/", {"organization": "abc"}),
+    ],
+)
+def test_hostile_ids_answer_404_or_the_form_never_500(client, path, data):
+    sign_in_verified(client, bureau_staff())
+    response = client.post(path, data)
+    assert response.status_code in (200, 404)
+
+
+def test_an_unknown_invitation_link_is_404(client):
+    assert client.get("/organizations/invitations/" + "x" * 500 + "/").status_code == 404
