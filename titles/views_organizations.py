@@ -52,6 +52,8 @@ from titles.send_limits import send_limit_allow
 
 # How many employers one person may invite to register in an hour (each is an email).
 EMPLOYER_INVITATIONS_PER_HOUR = 5
+# How many people one reviewer may invite to the organization in an hour.
+INVITATIONS_PER_HOUR = 30
 
 
 def _add_validation_error(form, error: ValidationError) -> None:
@@ -71,6 +73,7 @@ def organization_register_view(request: HttpRequest) -> HttpResponse:
     account_form = (
         None if signed_in else ReviewerAccountForm(request.POST or None, prefix="account")
     )
+    status = 200
     if request.method == "POST":
         if not send_limit_allow(
             "organization_register", client_ip(request), limit=settings.SIGNUPS_PER_HOUR
@@ -82,6 +85,7 @@ def organization_register_view(request: HttpRequest) -> HttpResponse:
                     "Try again later."
                 ),
             )
+            status = 429
         elif form.is_valid() and (account_form is None or account_form.is_valid()):
             try:
                 if signed_in:
@@ -114,6 +118,7 @@ def organization_register_view(request: HttpRequest) -> HttpResponse:
         request,
         "titles/organizations/register.html",
         {"form": form, "account_form": account_form},
+        status=status,
     )
 
 
@@ -128,7 +133,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not is_reviewer:
             raise Http404
-        if form.is_valid():
+        if form.is_valid() and not send_limit_allow(
+            "organization_invite", str(request.user.pk), limit=INVITATIONS_PER_HOUR
+        ):
+            form.add_error(None, _("You sent many invitations in the last hour. Try again later."))
+        elif form.is_valid():
             try:
                 organization_invite(
                     organization=organization,

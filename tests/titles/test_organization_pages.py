@@ -340,3 +340,19 @@ def test_hostile_ids_answer_404_or_the_form_never_500(client, path, data):
 
 def test_an_unknown_invitation_link_is_404(client):
     assert client.get("/organizations/invitations/" + "x" * 500 + "/").status_code == 404
+
+
+def test_registrations_beyond_the_hourly_limit_are_refused_with_429(client, settings):
+    settings.SIGNUPS_PER_HOUR = 1
+    client.post("/organizations/register/", registration_data())
+    client.logout()
+    response = client.post(
+        "/organizations/register/",
+        registration_data(
+            name="北京云帆科技有限公司",
+            unified_social_credit_code=credit_code("MA02WXYQ"),
+            **{"account-username": "other", "account-email": "other@example.cn"},
+        ),
+    )
+    assert response.status_code == 429
+    assert not Organization.objects.filter(name="北京云帆科技有限公司").exists()
