@@ -19,7 +19,7 @@ from applications.forms import (
 from titles.db import one_to_one_or_none
 from titles.enums import JoinRequestStatus
 from titles.pages import Section
-from titles.people import id_number_for_viewer, join_requests_of, organizations_of_member
+from titles.people import id_number_for_viewer, join_requests_of, organizations_of_person
 
 # --- the application page ---------------------------------------------------------------------
 
@@ -125,10 +125,10 @@ def agency_panel(user) -> Section:
 def member_panel(user) -> Section:
     """The organizations the person belongs to and their running internal notices (DOMAIN rule
     2: members may object under their name), their requests to join, and the ways in."""
-    organizations = list(organizations_of_member(user).order_by("name"))
+    organizations = list(organizations_of_person(user))
     notices = (
         list(selectors.internal_notices_running_for(user, now=timezone.now()))
-        if organizations
+        if any(organization.is_approved for organization in organizations)
         else []
     )
     return Section(

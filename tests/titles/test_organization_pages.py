@@ -356,3 +356,11 @@ def test_registrations_beyond_the_hourly_limit_are_refused_with_429(client, sett
     )
     assert response.status_code == 429
     assert not Organization.objects.filter(name="北京云帆科技有限公司").exists()
+
+
+def test_the_registrant_finds_their_pending_organization_on_the_dashboard(client):
+    organization = registered()
+    client.force_login(organization.registered_by)
+    page = client.get("/dashboard/").content.decode()
+    assert f'<a href="/organizations/{organization.pk}/">北京星河科技有限公司</a>' in page
+    assert "等待市人力社保局审核" in page

@@ -152,6 +152,16 @@ def organizations_visible_as_page(user) -> QuerySet[Organization]:
     )
 
 
+def organizations_of_person(user) -> QuerySet[Organization]:
+    """The organizations the person belongs to, and those they registered (pending or refused
+    ones included, so the registrant finds their page), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        Q(pk__in=organizations_of_member(user).values("pk")) | Q(registered_by=user)
+    ).order_by("name")
+
+
 def organization_members(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user")
 
