@@ -15,7 +15,7 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application, Recommender
-from titles.enums import OrganizationKind
+from titles.enums import OrganizationKind, OrganizationStatus
 from titles.forms import VersionedForm
 from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
@@ -63,14 +63,18 @@ class CategoryForm(VersionedForm):
     )
     employer = forms.ModelChoiceField(
         label=_("Employer"),
-        queryset=Organization.objects.filter(kind=OrganizationKind.EMPLOYER, active=True),
+        queryset=Organization.objects.filter(
+            kind=OrganizationKind.EMPLOYER, active=True, status=OrganizationStatus.APPROVED
+        ),
         required=False,
         empty_label=_("Choose your employer"),
     )
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     recommending_body = forms.ModelChoiceField(
         label=_("Recommending body (freelancers)"),
-        queryset=Organization.objects.filter(kind__in=FREELANCER_BODY_KINDS, active=True),
+        queryset=Organization.objects.filter(
+            kind__in=FREELANCER_BODY_KINDS, active=True, status=OrganizationStatus.APPROVED
+        ),
         required=False,
         empty_label=_("Choose the recommending body"),
     )

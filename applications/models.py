@@ -17,6 +17,7 @@ from applications.enums import (
     TitleLevel,
 )
 from titles.choices import ChoiceLabels
+from titles.models.people import localised
 
 S = ApplicationState
 
@@ -499,6 +500,7 @@ class ChecklistItem(models.Model):
         help_text=_("Empty: the item applies to every category."),
     )
     text = models.CharField(_("item"), max_length=300)
+    text_en = models.CharField(_("item in English"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
@@ -508,7 +510,12 @@ class ChecklistItem(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return self.text
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The item in the reader's language (the Chinese text when no English one is set)."""
+        return localised(self.text, self.text_en)
 
 
 class SupplementRequest(models.Model):

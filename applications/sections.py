@@ -17,8 +17,9 @@ from applications.forms import (
     SupplementRequestForm,
 )
 from titles.db import one_to_one_or_none
+from titles.enums import JoinRequestStatus
 from titles.pages import Section
-from titles.people import id_number_for_viewer
+from titles.people import id_number_for_viewer, join_requests_of, organizations_of_person
 from titles.permissions import is_agency_staff, is_bureau_staff
 
 # --- the application page ---------------------------------------------------------------------
@@ -139,3 +140,22 @@ def agency_panel(user) -> Section:
         awaiting=Count("pk"), overdue=Count("pk", filter=selectors.eligibility_overdue(now))
     )
     return Section("applications/_agency_panel.html", counts)
+
+
+def member_panel(user) -> Section:
+    """The organizations the person belongs to and their running internal notices (DOMAIN rule
+    2: members may object under their name), their requests to join, and the ways in."""
+    organizations = list(organizations_of_person(user))
+    notices = (
+        list(selectors.internal_notices_running_for(user, now=timezone.now()))
+        if any(organization.is_approved for organization in organizations)
+        else []
+    )
+    return Section(
+        "applications/_member_panel.html",
+        {
+            "organizations": organizations,
+            "notices": notices,
+            "join_requests": list(join_requests_of(user).filter(status=JoinRequestStatus.PENDING)),
+        },
+    )

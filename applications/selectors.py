@@ -191,6 +191,15 @@ def internal_notices_visible_to(user) -> QuerySet[InternalNotice]:
     ).select_related("application", "application__applicant", "organization")
 
 
+def internal_notices_running_for(user, *, now) -> QuerySet[InternalNotice]:
+    """The running internal notices of the organizations the user belongs to, ending first."""
+    return (
+        internal_notices_visible_to(user)
+        .filter(application__state=ApplicationState.INTERNAL_NOTICE, ends_at__gte=now)
+        .order_by("ends_at", "pk")
+    )
+
+
 def application_with_details(
     queryset: QuerySet[Application], pk: int, *, select_related=()
 ) -> Application:

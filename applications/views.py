@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from applications import permissions, selectors, services
 from applications.enums import (
@@ -53,8 +53,20 @@ def own_application(request: HttpRequest, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
+    """GET: what starting an application takes, and the start button when the person may start
+    one (where signing up lands). POST: start it."""
+    if request.method == "GET":
+        applications = list(selectors.applicant_dashboard_applications(request.user))
+        return render(
+            request,
+            "applications/start.html",
+            {
+                "may_start": permissions.can_start_application(request.user, applications),
+                "has_applications": bool(applications),
+            },
+        )
     try:
         application = services.application_create(applicant=request.user)
     except ApplicationError as error:

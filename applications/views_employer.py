@@ -229,10 +229,5 @@ def internal_objection_evidence(request: HttpRequest, pk: int, objection_pk: int
 @login_required
 def internal_notices_running(request: HttpRequest) -> HttpResponse:
     """The running notices of every organization the user belongs to."""
-    notices = (
-        selectors.internal_notices_visible_to(request.user)
-        .filter(application__state=ApplicationState.INTERNAL_NOTICE, ends_at__gte=timezone.now())
-        .select_related("application__applicant", "organization")
-        .order_by("ends_at")
-    )
+    notices = selectors.internal_notices_running_for(request.user, now=timezone.now())
     return render(request, "applications/internal_notices.html", {"notices": notices})

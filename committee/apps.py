@@ -7,7 +7,8 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee")
 
     def ready(self):
-        from committee import notifications  # noqa: F401, PLC0415 — app ready: its notice kinds
+        # app ready: its notice kinds, and the set-up page's audit labels
+        from committee import notifications, setup  # noqa: F401, PLC0415 — app ready
         from titles.audit import (  # noqa: PLC0415 — app ready
             audit_action_label_register,
             audit_action_reason_register,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from committee import views
+from committee import views, views_setup
 
 app_name = "committee"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("committee/items/<int:pk>/ballot/close/", views.ballot_close, name="ballot_close"),
     path("committee/items/<int:pk>/vote/", views.ballot_cast, name="ballot_cast"),
     path("committee/items/<int:pk>/recuse/", views.recusal_declare, name="recusal_declare"),
+    path("committee/setup/", views_setup.setup, name="setup"),
+    path("committee/setup/<int:pk>/", views_setup.committee_edit, name="setup_edit"),
+    path("committee/setup/agency-staff/", views_setup.agency_staff, name="agency_staff"),
 ]

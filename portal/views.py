@@ -73,7 +73,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if fill is not None:
             section = fill(request.user)
             panel.template, panel.context = section.template, section.context
-    return render(request, "portal/dashboard.html", {"role_panels": panels})
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "role_panels": panels,
+            "member_panel": application_sections.member_panel(request.user),
+        },
+    )
 
 
 def application_page(handler, *, methods=("GET",)):

@@ -84,9 +84,11 @@ class RoleHoldersInline(admin.TabularInline):
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     form = OrganizationForm
-    list_display = ("name", "name_en", "kind", "district", "active")
-    list_filter = ("kind", "active", "district")
+    list_display = ("name", "name_en", "kind", "district", "status", "active")
+    list_filter = ("kind", "status", "active", "district")
     search_fields = ("name", "name_en", "unified_social_credit_code")
+    # A registration is decided on the bureau's page (titles.people.membership), not here.
+    readonly_fields = ("status", "hr_email", "refusal_reason", "registered_by", "decided_at")
     inlines = [RoleHoldersInline]
 
     def has_delete_permission(self, request, obj=None):

@@ -46,3 +46,33 @@ class BeijingDistrict(models.TextChoices):
     PINGGU = "pinggu", _("Pinggu District")
     MIYUN = "miyun", _("Miyun District")
     YANQING = "yanqing", _("Yanqing District")
+
+
+class OrganizationStatus(models.TextChoices):
+    """Where a self-registered organization stands; one the bureau created is approved."""
+
+    PENDING = "pending", _("Awaiting the bureau's approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class MembershipVia(models.TextChoices):
+    """How a person came to belong to an organization."""
+
+    REGISTRATION = "registration", _("Registered the organization")
+    INVITATION = "invitation", _("Invited by its reviewers")
+    REQUEST = "request", _("Request confirmed by its reviewers")
+    APPLICATION = "application", _("Named it as employer")
+
+
+class InvitationRole(models.TextChoices):
+    """What an invitation to an organization makes of the person who accepts it."""
+
+    REVIEWER = "reviewer", _("Employer reviewer")
+    MEMBER = "member", _("Member (colleague)")
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the reviewers")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")

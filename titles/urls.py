@@ -11,6 +11,7 @@ from titles import (
     views_auth,
     views_notifications,
     views_ops,
+    views_organizations,
     views_recovery,
     views_signup,
 )
@@ -68,6 +69,37 @@ urlpatterns = [
         name="notification_mark_read",
     ),
     path("accounts/signup/", views_signup.signup, name="signup"),
+    path(
+        "organizations/register/",
+        views_organizations.organization_register_view,
+        name="organization_register",
+    ),
+    path(
+        "organizations/registrations/",
+        views_organizations.organization_registrations,
+        name="organization_registrations",
+    ),
+    path("organizations/join/", views_organizations.organization_join, name="organization_join"),
+    path(
+        "organizations/invite-employer/",
+        views_organizations.organization_invite_employer,
+        name="organization_invite_employer",
+    ),
+    path(
+        "organizations/invitations/<str:token>/",
+        views_organizations.invitation_accept_view,
+        name="invitation_accept",
+    ),
+    path(
+        "organizations/join-requests/<int:pk>/decide/",
+        views_organizations.join_request_decide_view,
+        name="join_request_decide",
+    ),
+    path(
+        "organizations/<int:pk>/",
+        views_organizations.organization_detail,
+        name="organization_detail",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

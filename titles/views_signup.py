@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -58,5 +59,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             login(request, user, backend="titles.backends.AccountBackend")
-            return redirect("dashboard")
-    return render(request, "registration/signup.html", {"form": form})
+            # A colleague invited by email comes back to the invitation; everyone else starts.
+            next_url = request.POST.get("next") or request.GET.get("next") or ""
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
+            return redirect("applications:new")
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next") or ""},
+    )

@@ -56,7 +56,7 @@ def test_applicant_signs_up_and_submits_with_3_plus_1(live_server, tmp_path):
         applicant.fill("#id_password1", PASSWORD)
         applicant.fill("#id_password2", PASSWORD)
         submit_form_of(applicant, "#id_username")
-        assert applicant.url == url + "/dashboard/"
+        assert applicant.url == url + "/applications/new/"  # signing up lands on starting
         applicant.locator("form[action='/applications/new/'] button").click()
         applicant.wait_for_load_state()
         application_id = int(re.search(r"/applications/(\d+)/", applicant.url).group(1))

@@ -152,7 +152,7 @@ def test_one_application_through_every_stage(live_server, tmp_path):
         applicant.fill("#id_password1", NEW_PASSWORD)
         applicant.fill("#id_password2", NEW_PASSWORD)
         submit_form_of(applicant, "#id_username")
-        assert applicant.url == url + "/dashboard/"
+        assert applicant.url == url + "/applications/new/"  # signing up lands on starting
         audit.page(applicant, "dashboard-new")
         applicant.locator("form[action='/applications/new/'] button").click()
         applicant.wait_for_load_state()

@@ -88,7 +88,9 @@ def test_a_request_with_flash_messages_is_rendered(django_assert_num_queries):
     client, _ = signed_in()
     client.get("/dashboard/")
     client.cookies["messages"] = "anything"
-    with django_assert_num_queries(4):  # no snapshot; session, user, roles, applications
+    # no snapshot; session, user, roles, applications, and "My organizations" (the person's
+    # organizations and waiting requests to join)
+    with django_assert_num_queries(6):
         client.get("/dashboard/")
 
 
@@ -118,7 +120,7 @@ def test_a_kept_page_lasts_only_page_cache_seconds(django_assert_num_queries):
         with django_assert_num_queries(1):
             client.get("/dashboard/")
         traveller.shift(timedelta(seconds=settings.PAGE_CACHE_SECONDS))
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             client.get("/dashboard/")
 
 
@@ -144,7 +146,8 @@ def test_page_cache_seconds_zero_turns_it_off(settings, django_assert_num_querie
     settings.PAGE_CACHE_SECONDS = 0
     client, _ = signed_in()
     client.get("/dashboard/")
-    with django_assert_num_queries(4):  # session, user, roles, applications
+    # session, user, roles, applications, the person's organizations and requests to join
+    with django_assert_num_queries(6):
         client.get("/dashboard/")
 
 
@@ -153,5 +156,5 @@ def test_inside_a_transaction_nothing_is_kept(client, django_assert_num_queries)
     user = person_with_role(Role.APPLICANT)
     client.force_login(user)
     client.get("/dashboard/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         client.get("/dashboard/")

@@ -2,6 +2,7 @@
 
 from titles.models.audit import AuditEvent
 from titles.models.calendar import *  # noqa: F403
+from titles.models.membership import *  # noqa: F403
 from titles.models.notifications import *  # noqa: F403
 from titles.models.people import *  # noqa: F403
 from titles.models.signin import SignInThrottle

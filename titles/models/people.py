@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from titles.enums import BeijingDistrict, OrganizationKind, Role
+from titles.enums import BeijingDistrict, OrganizationKind, OrganizationStatus, Role
 
 __all__ = [
     "ORGANIZATION_PERMISSIONS_BY_ROLE",
@@ -97,7 +97,7 @@ def localised(name: str, name_en: str) -> str:
 class Organization(models.Model):
     """An organization whose people act here: employers, recommending bodies, agency, bureau."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
     district = models.CharField(
@@ -118,6 +118,26 @@ class Organization(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive organizations cannot be chosen any more.")
     )
+    status = models.CharField(
+        _("registration status"),
+        max_length=10,
+        choices=OrganizationStatus.choices,
+        default=OrganizationStatus.APPROVED,
+        db_index=True,
+        help_text=_("A self-registered organization waits for the bureau's approval."),
+    )
+    hr_email = models.EmailField(_("HR email address"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusing the registration"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("registration decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -129,6 +149,13 @@ class Organization(models.Model):
             ("review_for_organization", _("Can review applications for the organization")),
         ]
         constraints = [
+            # A refused registration leaves its name free for a corrected one.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=~models.Q(status="refused"),
+                name="titles_organization_name_once",
+                violation_error_message=_("An organization of this name is already registered."),
+            ),
             models.UniqueConstraint(
                 fields=["district"],
                 condition=models.Q(kind="district_hr_bureau") & ~models.Q(district=""),
@@ -139,6 +166,14 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return localised(self.name, self.name_en)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == OrganizationStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == OrganizationStatus.APPROVED
 
     def clean(self) -> None:
         self.name = (self.name or "").strip()

@@ -58,9 +58,16 @@ def person_update(*, user, actor, real_name: str, phone: str, email: str) -> Non
 
 
 def person_sign_up(
-    *, username: str, real_name: str, email: str, password: str, language: str
+    *,
+    username: str,
+    real_name: str,
+    email: str,
+    password: str,
+    language: str,
+    as_applicant: bool = True,
 ) -> User:
-    """An applicant creates their own account (every other role is granted by the bureau).
+    """A person creates their own account: an applicant, or (``as_applicant=False``) the first
+    HR reviewer of an organization that registers itself, who gets their role on approval.
 
     In one transaction: the person with their password (hashed) and preferred language, the
     ``person.create`` audit event on them (the fields set, never their values), and the
@@ -89,7 +96,8 @@ def person_sign_up(
             obj=user,
             data={"fields": ["email", "password", "preferred_language", "real_name", "username"]},
         )
-        role_grant(user=user, role=Role.APPLICANT, actor=user)
+        if as_applicant:
+            role_grant(user=user, role=Role.APPLICANT, actor=user)
     return user
 
 

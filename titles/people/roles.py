@@ -58,6 +58,7 @@ BUREAU_ADMIN_MODELS = {
 }
 # Models of other apps the bureau staff maintain too: (app label, model, actions).
 BUREAU_ADMIN_OTHER_MODELS = [
+    ("applications", "application", ("view",)),  # read only, with the audit timeline
     ("applications", "checklistitem", ("view", "add", "change")),
     ("committee", "committee", ("view", "add", "change")),
     ("review", "panel", ("view", "add", "change")),

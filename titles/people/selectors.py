@@ -3,12 +3,15 @@ and the dashboard's panels (one per role held)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from titles.enums import Role
+from titles.enums import JoinRequestStatus, OrganizationKind, OrganizationStatus, Role
 from titles.models import (
+    JoinRequest,
+    Membership,
     Organization,
+    OrganizationInvitation,
     OrganizationUserObjectPermission,
     RoleAssignment,
     User,
@@ -48,21 +51,28 @@ def organizations_reviewable_by(user) -> QuerySet[Organization]:
 
 
 def organizations_of_member(user) -> QuerySet[Organization]:
-    """Organizations the user belongs to in any role (an applicant's employer included)."""
+    """Organizations the user belongs to: a membership (invited, request confirmed, registered
+    it) or any role tied to it (an applicant's employer included)."""
     if not getattr(user, "is_authenticated", False):
         return Organization.objects.none()
     return Organization.objects.filter(
-        pk__in=RoleAssignment.objects.filter(user=user, organization__isnull=False).values(
-            "organization_id"
+        Q(
+            pk__in=RoleAssignment.objects.filter(user=user, organization__isnull=False).values(
+                "organization_id"
+            )
         )
+        | Q(pk__in=Membership.objects.filter(user=user).values("organization_id"))
     )
 
 
 def is_member_of(user, organization_id: int | None) -> bool:
-    """True when the user holds any role tied to that organization."""
+    """True when the user belongs to that organization (a membership or a role tied to it)."""
     if organization_id is None or not getattr(user, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.filter(user=user, organization_id=organization_id).exists()
+    return (
+        Membership.objects.filter(user=user, organization_id=organization_id).exists()
+        or RoleAssignment.objects.filter(user=user, organization_id=organization_id).exists()
+    )
 
 
 def reviewers_of_organization(organization_id: int | None) -> QuerySet[User]:
@@ -105,3 +115,83 @@ def dashboard_role_panels(user) -> list[RolePanel]:
             panel.organizations.append(assignment.organization)
     order = list(Role)
     return sorted(panels.values(), key=lambda panel: order.index(panel.role))
+
+
+# --- organizations that register themselves, and their members ---------------------------
+
+
+def organization_registrations_pending() -> QuerySet[Organization]:
+    """Registrations awaiting the bureau, oldest first, with who registered them."""
+    return (
+        Organization.objects.filter(status=OrganizationStatus.PENDING)
+        .select_related("registered_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def organization_registrations_decided(limit: int = 20) -> QuerySet[Organization]:
+    """The latest registrations the bureau decided, newest first."""
+    return (
+        Organization.objects.filter(registered_by__isnull=False, decided_at__isnull=False)
+        .select_related("registered_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def organizations_visible_as_page(user) -> QuerySet[Organization]:
+    """Organizations whose page the user may open: those they review for, registered, or
+    belong to; bureau staff every one. Filter with it before any lookup (404 otherwise)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    if has_role(user, Role.BUREAU_STAFF):
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        Q(pk__in=organizations_reviewable_by(user).values("pk"))
+        | Q(registered_by=user)
+        | Q(pk__in=organizations_of_member(user).values("pk"))
+    )
+
+
+def organizations_of_person(user) -> QuerySet[Organization]:
+    """The organizations the person belongs to, and those they registered (pending or refused
+    ones included, so the registrant finds their page), in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        Q(pk__in=organizations_of_member(user).values("pk")) | Q(registered_by=user)
+    ).order_by("name")
+
+
+def organization_members(organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("user")
+
+
+def organization_join_requests_waiting(organization: Organization) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(
+        organization=organization, status=JoinRequestStatus.PENDING
+    ).select_related("user")
+
+
+def organization_invitations_open(organization: Organization) -> QuerySet[OrganizationInvitation]:
+    return OrganizationInvitation.objects.filter(
+        organization=organization, accepted_at__isnull=True
+    ).order_by("-created_at")
+
+
+def organizations_joinable() -> QuerySet[Organization]:
+    """Approved, active organizations a person may ask to join (employers and the bodies that
+    recommend freelancers)."""
+    return Organization.objects.filter(
+        status=OrganizationStatus.APPROVED,
+        active=True,
+        kind__in=[
+            OrganizationKind.EMPLOYER,
+            OrganizationKind.INDUSTRY_ASSOCIATION,
+            OrganizationKind.LEARNED_SOCIETY,
+            OrganizationKind.DISTRICT_HR_BUREAU,
+        ],
+    )
+
+
+def join_requests_of(user) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user).select_related("organization")

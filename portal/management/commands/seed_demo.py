@@ -6,7 +6,6 @@ from portal.demo import (
     demo_later_stages_seed,
     demo_panel_and_committee_seed,
 )
-from titles.audit import audit_record
 from titles.enums import BeijingDistrict, OrganizationKind, Role
 from titles.id_numbers import id_number_check_character
 from titles.models import Discipline, Organization, TitleSeries, User
@@ -93,37 +92,6 @@ DEMO_ORGANIZATION_OF = {
     "bureau": "北京市人力资源和社会保障局",
 }
 
-# (series code, name, English name, [(discipline code, name, English name)])
-DEMO_TITLE_SERIES = [
-    (
-        "eng",
-        "工程技术",
-        "Engineering",
-        [
-            ("ei", "电子信息", "Electronic information"),
-            ("ai", "人工智能", "Artificial intelligence"),
-        ],
-    ),
-    (
-        "health",
-        "卫生",
-        "Health",
-        [
-            ("clinical", "临床医学", "Clinical medicine"),
-            ("nursing", "护理", "Nursing"),
-        ],
-    ),
-    (
-        "econ",
-        "经济",
-        "Economics",
-        [
-            ("finance", "金融", "Finance"),
-            ("hr", "人力资源管理", "Human resource management"),
-        ],
-    ),
-]
-
 # Haidian (110108), born 1990-03-07, serial 123, and the check character it needs.
 DEMO_APPLICANT_ID_NUMBER = "11010819900307123" + id_number_check_character("11010819900307123")
 
@@ -137,7 +105,6 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         organizations, new_organizations = self._organizations()
-        self._title_series()
         rows = []
         totp_secrets = []
         for username, real_name, role in DEMO_PEOPLE:
@@ -193,22 +160,3 @@ class Command(BaseCommand):
                 new += 1
             found[name] = organization
         return found, new
-
-    def _title_series(self) -> None:
-        for code, name, name_en, disciplines in DEMO_TITLE_SERIES:
-            series, created = TitleSeries.objects.get_or_create(
-                code=code, defaults={"name": name, "name_en": name_en}
-            )
-            if created:
-                audit_record(actor=None, action="title_series.create", obj=series)
-            for discipline_code, discipline_name, discipline_name_en in disciplines:
-                discipline, created = Discipline.objects.get_or_create(
-                    code=discipline_code,
-                    defaults={
-                        "series": series,
-                        "name": discipline_name,
-                        "name_en": discipline_name_en,
-                    },
-                )
-                if created:
-                    audit_record(actor=None, action="discipline.create", obj=discipline)
