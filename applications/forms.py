@@ -279,6 +279,7 @@ class AgencyQueueFilterForm(forms.Form):
         required=False,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

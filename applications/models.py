@@ -34,6 +34,14 @@ class Application(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    agency_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agency officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     is_freelancer = models.BooleanField(_("freelancer"), default=False)
     employer = models.ForeignKey(
@@ -57,6 +65,14 @@ class Application(ChoiceLabels, models.Model):
         related_name="freelancer_applications",
     )
     district = models.CharField(_("district of residence"), max_length=40, blank=True)
+    round = models.ForeignKey(
+        "titles.Round",
+        verbose_name=_("round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     department = models.CharField(_("department"), max_length=100, blank=True)
     title_series = models.ForeignKey(
         "titles.TitleSeries",

@@ -8,6 +8,7 @@ from applications.errors import RuleViolation
 from applications.models import Application, MaterialVersion
 from applications.selectors import application_missing_items
 from applications.services.base import application_transition, reviewers_of, tell
+from titles.models import Round
 
 
 def materials_freeze(application: Application, *, now) -> None:
@@ -69,6 +70,8 @@ def _send_to_employer(
         now = timezone.now()
         locked.authenticity_declared_at = now
         locked.submitted_at = locked.submitted_at or now
+        if locked.round_id is None:
+            locked.round = Round.open_on(timezone.localdate(locked.submitted_at))
         materials_freeze(locked, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked
