@@ -114,7 +114,8 @@ class ListForm(forms.Form):
 class ListKit:
     """Search, sort, to-do/done, pages that keep the filters, and the Excel export of a list.
 
-    ``todo`` is the queryset of the "to do" view; ``done`` (optional) the "done" view's.
+    ``todo`` is the queryset of the "to do" view; ``done`` (optional) the "done" view's (either
+    may be a function that makes it, called only for its own view).
     ``rows`` turns a list of objects into the rows the columns read (a page's relations in a
     fixed number of queries); ``search(queryset, text)`` narrows by the search box;
     ``states`` offers a state filter on ``state_field``; ``date_field`` is filtered by
@@ -126,8 +127,8 @@ class ListKit:
         request: HttpRequest,
         *,
         columns: list[Column],
-        todo: QuerySet,
-        done: QuerySet | None = None,
+        todo: QuerySet | Callable[[], QuerySet],
+        done: QuerySet | Callable[[], QuerySet] | None = None,
         rows: Callable[[list], Iterable] | None = None,
         search: Callable[[QuerySet, str], QuerySet] | None = application_search,
         states: Iterable[tuple[str, Any]] | None = None,
@@ -157,6 +158,8 @@ class ListKit:
         data = self.form.cleaned()
         self.view = "done" if self.has_done and data.get("view") == "done" else "todo"
         queryset = done if self.view == "done" else todo
+        if callable(queryset):  # built only when its view is asked for
+            queryset = queryset()
         if search and data.get("q"):
             queryset = search(queryset, data["q"])
         if data.get("state"):
@@ -351,18 +354,19 @@ def application_columns(
     due: Column | None = None,
     extra: Iterable[Column] = (),
 ) -> list[Column]:
-    """An application list's columns: ``shown`` in the page's order (then ``due``), then the
-    others of the set for the export only, then ``extra``. Rows must have joined
+    """An application list's columns: ``shown`` in the page's order (a key of the set or a
+    column of the page's own; then ``due``), then the others of the set for the export only,
+    then ``extra``. Rows must have joined
     ``applicant``, ``employer``, ``recommending_body``, ``title_series``, ``discipline`` and
     ``round``."""
     available = _application_column_set()
     shown = list(shown)
-    columns = [available[key] for key in shown]
+    columns = [available[key] if isinstance(key, str) else key for key in shown]
     if due is not None:
         columns.append(due)
     hidden = [
         Column(c.key, c.label, c.value, c.order, shown=False)
         for key, c in available.items()
-        if key not in shown
+        if key not in {c.key for c in columns}
     ]
     return [*columns, *hidden, *extra]
