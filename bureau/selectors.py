@@ -58,7 +58,9 @@ def bureau_queue() -> QuerySet[Application]:
     """Applications awaiting the bureau's post-assessment review, oldest first."""
     return (
         Application.objects.filter(state=S.BUREAU_REVIEW)
-        .select_related("applicant", "employer", "recommending_body", "title_series", "discipline")
+        .select_related(
+            "applicant", "employer", "recommending_body", "title_series", "discipline", "round"
+        )
         .prefetch_related(
             Prefetch(
                 "special_issuances",
@@ -90,6 +92,11 @@ QUEUE_ROW_FIELDS = (
     "title_series__name_en",
     "discipline__name",
     "discipline__name_en",
+    # the export's columns (issue #23)
+    "level",
+    "state",
+    "submitted_at",
+    "round__name",
 )
 
 

@@ -1,9 +1,11 @@
 """Thin views: the public notice and objections (no sign-in), and the bureau's decisions."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,7 @@ from bureau.forms import (
 from bureau.models import PublicObjection, SpecialIssuance
 from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
+from titles.lists import Column, ListKit, application_columns, through
 from titles.middleware import client_ip
 from titles.page_cache import cached_by_snapshot
 
@@ -97,22 +100,66 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
-    # A page at a time (a batch notice takes the applications chosen on the page).
-    applications = selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS)
-    page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A page at a time; a batch notice takes the applications chosen on the page, or all that
+    # match the filters (issue #23).
+    kit = bureau_list(request)
     with joins_as_written():  # a page in index order, then its lookup rows: 6 ms less planning
-        rows = selectors.bureau_queue_rows(page.object_list)
-    return render(
+        return kit.respond(
+            "bureau/queue.html",
+            {
+                "rows": kit.page.rows,
+                "form": PublishForm(),
+                "issuances": selectors.special_issuances_pending(),
+                "objections": selectors.public_objections_open(),
+            },
+        )
+
+
+def bureau_list(request: HttpRequest) -> ListKit:
+    """The bureau's queue with the list kit: the page's filters, also read back when the
+    notice is published for every application that matches them."""
+    return ListKit(
         request,
-        "bureau/queue.html",
-        {
-            "rows": rows,
-            "page": page,
-            "form": PublishForm(),
-            "issuances": selectors.special_issuances_pending(),
-            "objections": selectors.public_objections_open(),
-        },
+        columns=[
+            Column("choose", _("Choose"), lambda row: None, exported=False),
+            *through(
+                "application",
+                application_columns(
+                    [
+                        "reference",
+                        "applicant",
+                        "organization",
+                        "category",
+                        Column(
+                            "discipline",
+                            _("Discipline"),
+                            lambda a: f"{a.title_series} · {a.discipline}",
+                            ("title_series__name", "discipline__name"),
+                        ),
+                    ]
+                ),
+            ),
+            Column("committee", _("Committee result"), _committee_result),
+        ],
+        todo=selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS),
+        rows=selectors.bureau_queue_rows,
+        round_field="round",
+        per_page=QUEUE_PAGE_SIZE,
+        paginator_class=Paginator,
+        filename="bureau",
     )
+
+
+def _committee_result(row) -> str:
+    committee = row.committee
+    if committee is None:
+        return str(_("No committee record"))
+    verdict = _("Approved") if committee["approved"] else _("Not approved")
+    return _("%(verdict)s: %(consent)s of %(present)s present consented") % {
+        "verdict": verdict,
+        "consent": committee["consent"],
+        "present": committee["present"],
+    }
 
 
 @login_required
@@ -120,12 +167,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 def notice_publish(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = PublishForm(request.POST)
+    matching = request.POST.get("all_matching") == "1"
+    if matching:  # every application the queue's filters show (they come back as the query)
+        form.fields["applications"].required = False
     if not form.is_valid():
         form_errors_report(request, form)
         return redirect("bureau:queue")
+    chosen = list(form.cleaned_data["applications"])
+    if matching:
+        query = QueryDict(request.POST.get("query", ""))
+        filtered = bureau_list(_with_query(request, query)).queryset
+        chosen = list(filtered.select_related(None).prefetch_related(None).only("pk", "version"))
     try:
         notice = services.public_notice_publish(
-            applications=list(form.cleaned_data["applications"]),
+            applications=chosen,
             actor=request.user,
             working_days=form.cleaned_data["working_days"],
             title=form.cleaned_data["title"],
@@ -143,6 +198,13 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
             },
         )
     return redirect("bureau:queue")
+
+
+def _with_query(request: HttpRequest, query: QueryDict) -> HttpRequest:
+    """A copy of the request whose query string is ``query`` (the queue's filters)."""
+    copied = copy.copy(request)
+    copied.GET = query
+    return copied
 
 
 # The two decisions on one application are routed by ``portal.urls``, which finds the application

@@ -68,6 +68,7 @@ class Column:
     value: Callable[[Any], Any]
     order: tuple[str, ...] = ()
     shown: bool = True  # False: in the export only
+    exported: bool = True  # False: on the page only (a checkbox)
 
     @property
     def sortable(self) -> bool:
@@ -254,11 +255,15 @@ class ListKit:
         if chunk:
             yield from self.rows(chunk)
 
+    @property
+    def exported(self) -> list[Column]:
+        return [column for column in self.columns if column.exported]
+
     def export(self) -> FileResponse:
         return xlsx_response(
             title=self.filename,
-            headers=[force_str(column.label) for column in self.columns],
-            rows=([column.value(row) for column in self.columns] for row in self.export_rows()),
+            headers=[force_str(column.label) for column in self.exported],
+            rows=([column.value(row) for column in self.exported] for row in self.export_rows()),
         )
 
 
@@ -370,3 +375,12 @@ def application_columns(
         if key not in {c.key for c in columns}
     ]
     return [*columns, *hidden, *extra]
+
+
+def through(attribute: str, columns: Iterable[Column]) -> list[Column]:
+    """``columns`` read from each row's ``attribute`` (a row that carries its application)."""
+
+    def reader(value):
+        return lambda row: value(getattr(row, attribute))
+
+    return [Column(c.key, c.label, reader(c.value), c.order, c.shown, c.exported) for c in columns]

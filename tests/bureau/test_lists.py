@@ -1,0 +1,60 @@
+"""The bureau's queue with the list kit (issue #23): filters, a notice of every application
+that matches them across pages, and the Excel export."""
+
+import io
+
+import pytest
+import time_machine
+from django.conf import settings
+from openpyxl import load_workbook
+
+from applications.enums import ApplicationState
+from applications.models import Application
+from bureau.models import PublicNotice
+from tests.bureau.factories import approved, bureau_staff
+from tests.bureau.test_views import PUBLISHED
+from tests.factories import UserFactory, sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bureau_publishes_every_application_matching_the_filter_across_pages(client):
+    chosen = [approved(applicant=UserFactory(real_name=f"张{n}")) for n in range(53)]
+    other = approved(applicant=UserFactory(real_name="李雷"))
+    with time_machine.travel(PUBLISHED, tick=False):
+        sign_in_verified(client, bureau_staff())
+        page = client.get("/bureau/?q=张").content.decode()
+        assert "all 53 applications that match the filters, on every page" in page
+        response = client.post(
+            "/bureau/publish/",
+            {"all_matching": "1", "query": "q=张", "working_days": 5, "title": ""},
+            follow=True,
+        )
+    assert response.status_code == 200
+    notice = PublicNotice.objects.get()
+    assert sorted(notice.entries.values_list("application_id", flat=True)) == sorted(
+        a.pk for a in chosen
+    )
+    assert Application.objects.get(pk=other.pk).state == ApplicationState.BUREAU_REVIEW
+
+
+def test_without_all_matching_nothing_chosen_publishes_nothing(client):
+    approved()
+    with time_machine.travel(PUBLISHED, tick=False):
+        sign_in_verified(client, bureau_staff())
+        client.post("/bureau/publish/", {"query": "", "working_days": 5, "title": ""})
+    assert not PublicNotice.objects.exists()
+
+
+def test_the_bureau_exports_its_queue(client):
+    approved(applicant=UserFactory(real_name="王小明"))
+    approved(applicant=UserFactory(real_name="李雷"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    sign_in_verified(client, bureau_staff())
+    response = client.get("/bureau/?q=王小明&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Reference", "Applicant", "Organization")
+    assert "Choose" not in rows[0]
+    assert [row[1] for row in rows[1:]] == ["王小明"]
+    assert rows[1][rows[0].index("Committee result")] == "No committee record"
