@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from applications import selectors, services
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.form_pdf import application_form_pdf
 from applications.forms import MaterialUploadForm
 from applications.models import MaterialVersion
 from applications.uploads import UploadRefused
@@ -91,4 +93,23 @@ def material_download(request: HttpRequest, application, version_pk: int) -> Fil
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def application_form(request: HttpRequest, application) -> HttpResponse:
+    """The printable application form (申报表) as a PDF, for whoever may open the application
+    (routed by ``portal.urls``, rule 10): a preview before submission, the form after."""
+    application = (
+        type(application)
+        .objects.select_related(
+            "applicant", "employer", "recommending_body", "title_series", "discipline", "round"
+        )
+        .get(pk=application.pk)
+    )
+    page_url = request.build_absolute_uri(reverse("applications:detail", args=[application.pk]))
+    pdf = application_form_pdf(application, viewer=request.user, page_url=page_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{application.reference}-v{application.version}.pdf"'
+    )
     return response

@@ -24,6 +24,11 @@ application_pages = [
         name="material_download",
     ),
     path(
+        "applications/<int:pk>/form.pdf",
+        application_page(views_materials.application_form),
+        name="form_pdf",
+    ),
+    path(
         "applications/<int:pk>/return/",
         application_page(application_views.application_return, methods=["POST"]),
         name="return",
