@@ -283,27 +283,35 @@ def cell(value):
 
 def xlsx_response(*, title: str, headers: list[str], rows: Iterable[list]) -> FileResponse:
     """A one-sheet workbook streamed from a temporary file (write-only: rows go to disk)."""
+    return xlsx_sheets_response(title=title, sheets=[(title, headers, rows)])
+
+
+def xlsx_sheets_response(
+    *, title: str, sheets: Iterable[tuple[str, list[str], Iterable[list]]]
+) -> FileResponse:
+    """A workbook of ``(name, headers, rows)`` sheets, streamed from a temporary file."""
     from openpyxl import Workbook  # noqa: PLC0415 — slow import: only exports need it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 — slow import: as above
     from openpyxl.styles import Font  # noqa: PLC0415 — slow import: as above
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        header_cell = WriteOnlyCell(sheet, value=header)
-        header_cell.font = bold
-        header_cells.append(header_cell)
-    sheet.append(header_cells)
-    for row in rows:
-        values = [cell(value) for value in row]
-        sheet.append(
-            [
-                _dated(sheet, value) if isinstance(value, datetime | date) else value
-                for value in values
-            ]
-        )
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=force_str(name)[:31])
+        header_cells = []
+        for header in headers:
+            header_cell = WriteOnlyCell(sheet, value=force_str(header))
+            header_cell.font = bold
+            header_cells.append(header_cell)
+        sheet.append(header_cells)
+        for row in rows:
+            values = [cell(value) for value in row]
+            sheet.append(
+                [
+                    _dated(sheet, value) if isinstance(value, datetime | date) else value
+                    for value in values
+                ]
+            )
     handle = tempfile.TemporaryFile()  # noqa: SIM115 — the response closes it when sent
     workbook.save(handle)
     handle.seek(0)
