@@ -119,8 +119,9 @@ class ListKit:
     may be a function that makes it, called only for its own view).
     ``rows`` turns a list of objects into the rows the columns read (a page's relations in a
     fixed number of queries); ``search(queryset, text)`` narrows by the search box;
-    ``states`` offers a state filter on ``state_field``; ``date_field`` is filtered by
-    ``since``/``until`` (days in Asia/Shanghai); ``round_field`` by ``round``.
+    ``states`` offers a state filter on ``state_field`` (a field, or a function that filters);
+    ``date_field`` is filtered by ``since``/``until`` (days in Asia/Shanghai); ``round_field``
+    by ``round``.
     """
 
     def __init__(
@@ -133,7 +134,7 @@ class ListKit:
         rows: Callable[[list], Iterable] | None = None,
         search: Callable[[QuerySet, str], QuerySet] | None = application_search,
         states: Iterable[tuple[str, Any]] | None = None,
-        state_field: str = "state",
+        state_field: str | Callable[[QuerySet, str], QuerySet] = "state",
         date_field: str | None = "submitted_at",
         round_field: str | None = None,
         per_page: int = 25,
@@ -164,7 +165,10 @@ class ListKit:
         if search and data.get("q"):
             queryset = search(queryset, data["q"])
         if data.get("state"):
-            queryset = queryset.filter(**{state_field: data["state"]})
+            if callable(state_field):
+                queryset = state_field(queryset, data["state"])
+            else:
+                queryset = queryset.filter(**{state_field: data["state"]})
         if date_field and data.get("since"):
             start = datetime.combine(data["since"], time.min, SHANGHAI)
             queryset = queryset.filter(**{f"{date_field}__gte": start})
