@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from applications.enums import ApplicationState, Category, ObjectionStatus, TitleLevel
 from applications.models import Application
@@ -235,8 +235,9 @@ def public_notices_running(*, now: datetime) -> list[RunningNotice]:
 NOTICE_PAGE_SIZE = 100
 
 
-def public_notices_page(*, now: datetime, page_number) -> tuple[Page, list[RunningNotice]]:
-    """One page of the running notices' applicants (two queries), grouped by their notice."""
+def public_notice_entries(*, now: datetime, query: str = "") -> QuerySet[PublicNoticeEntry]:
+    """The running notices' entries, what may be disclosed only; ``query`` finds a name, an
+    organization, a series or a discipline (issue #23)."""
     entries = (
         _entries_on_notice()
         .select_related("notice")
@@ -244,6 +245,23 @@ def public_notices_page(*, now: datetime, page_number) -> tuple[Page, list[Runni
         .order_by("notice__ends_at", "notice_id", "pk")
         .only(*_DISCLOSED_FIELDS)
     )
+    query = query.strip()
+    if query:
+        entries = entries.filter(
+            Q(application__applicant__real_name__icontains=query)
+            | Q(application__employer__name__icontains=query)
+            | Q(application__recommending_body__name__icontains=query)
+            | Q(application__title_series__name__icontains=query)
+            | Q(application__discipline__name__icontains=query)
+        )
+    return entries
+
+
+def public_notices_page(
+    *, now: datetime, page_number, query: str = ""
+) -> tuple[Page, list[RunningNotice]]:
+    """One page of the running notices' applicants (two queries), grouped by their notice."""
+    entries = public_notice_entries(now=now, query=query)
     page = QueuePaginator(entries, NOTICE_PAGE_SIZE).get_page(page_number)
     grouped: dict[int, tuple[PublicNotice, list[DisclosedEntry]]] = {}
     for entry in page.object_list:

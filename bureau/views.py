@@ -24,7 +24,7 @@ from bureau.forms import (
 from bureau.models import PublicObjection, SpecialIssuance
 from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
-from titles.lists import Column, ListKit, application_columns, through
+from titles.lists import Column, ListKit, application_columns, through, xlsx_response
 from titles.middleware import client_ip
 from titles.page_cache import cached_by_snapshot
 
@@ -36,11 +36,50 @@ NOT_RUNNING = _("This notice is no longer running.")
 
 @cached_by_snapshot
 def notice_list(request: HttpRequest) -> HttpResponse:
-    """The public notices running now: only what may be disclosed."""
+    """The public notices running now: only what may be disclosed; searchable, exportable."""
+    query = request.GET.get("q", "")[:100]
+    if request.GET.get("format") == "xlsx":
+        return _notices_export(selectors.public_notice_entries(now=timezone.now(), query=query))
     page, notices = selectors.public_notices_page(
-        now=timezone.now(), page_number=request.GET.get("page")
+        now=timezone.now(), page_number=request.GET.get("page"), query=query
     )
-    return render(request, "bureau/notice_list.html", {"notices": notices, "page": page})
+    kept = QueryDict(mutable=True)
+    if query:
+        kept["q"] = query
+    return render(
+        request,
+        "bureau/notice_list.html",
+        {"notices": notices, "page": page, "q": query, "query": kept.urlencode()},
+    )
+
+
+def _notices_export(entries) -> HttpResponse:
+    def rows():
+        for entry in entries.iterator(chunk_size=2000):
+            shown = selectors.entry_disclosed(entry)
+            yield [
+                entry.notice.title,
+                entry.notice.ends_at,
+                shown.name,
+                shown.organization,
+                shown.category,
+                f"{shown.title_series} · {shown.level}",
+                shown.discipline,
+            ]
+
+    return xlsx_response(
+        title="public-notices",
+        headers=[
+            _("Notice"),
+            _("Ends"),
+            _("Name"),
+            _("Organization"),
+            _("Category"),
+            _("Title"),
+            _("Discipline"),
+        ],
+        rows=rows(),
+    )
 
 
 @require_http_methods(["GET", "POST"])

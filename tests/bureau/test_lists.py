@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_the_bureau_publishes_every_application_matching_the_filter_across_pages(client):
     chosen = [approved(applicant=UserFactory(real_name=f"张{n}")) for n in range(53)]
     other = approved(applicant=UserFactory(real_name="李雷"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with time_machine.travel(PUBLISHED, tick=False):
         sign_in_verified(client, bureau_staff())
         page = client.get("/bureau/?q=张").content.decode()
@@ -58,3 +59,22 @@ def test_the_bureau_exports_its_queue(client):
     assert "Choose" not in rows[0]
     assert [row[1] for row in rows[1:]] == ["王小明"]
     assert rows[1][rows[0].index("Committee result")] == "No committee record"
+
+
+def test_the_public_finds_and_exports_the_running_notices_disclosed_fields_only(client):
+    from tests.bureau.factories import on_notice
+
+    staff = bureau_staff()
+    wang = approved(applicant=UserFactory(real_name="王小明"))
+    li = approved(applicant=UserFactory(real_name="李雷"))
+    on_notice([wang, li], staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/notices/?q=王小明").content.decode()
+    assert "王小明" in page and "李雷" not in page
+    response = client.get("/notices/?q=王小明&format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("Notice", "Ends", "Name", "Organization", "Category", "Title", "Discipline")
+    assert [row[2] for row in rows[1:]] == ["王小明"]
+    flat = " ".join(str(v) for row in rows for v in row)
+    assert wang.applicant.email not in flat
