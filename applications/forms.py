@@ -15,10 +15,11 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application
-from titles.enums import OrganizationKind
+from titles.enums import OrganizationKind, Role
 from titles.forms import VersionedForm
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
+from titles.people import users_with_role
 
 FREELANCER_BODY_KINDS = [
     OrganizationKind.INDUSTRY_ASSOCIATION,
@@ -368,3 +369,18 @@ class SupplementAnswerForm(VersionedForm):
 
     def notes(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"note_{item.pk}", "") for item in self.items}
+
+
+class OfficerAssignForm(forms.Form):
+    """Agency staff give the application to one officer (issue #23); empty: to nobody."""
+
+    officer = forms.ModelChoiceField(
+        label=_("Agency officer"),
+        queryset=users_with_role(Role.AGENCY_STAFF),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].label_from_instance = lambda user: user.display_name

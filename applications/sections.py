@@ -11,6 +11,7 @@ from applications.forms import (
     DeclineForm,
     EligibilityAcceptForm,
     EligibilityRejectForm,
+    OfficerAssignForm,
     OpenNoticeForm,
     RecommendForm,
     ReturnForm,
@@ -75,6 +76,7 @@ def _eligibility_decisions(user, application) -> dict:
     context: dict = {
         "can_review_eligibility": True,
         "checklist": selectors.eligibility_checklist(application),
+        "officer_form": OfficerAssignForm(initial={"officer": application.agency_officer_id}),
     }
     if application.state == ApplicationState.ELIGIBILITY_REVIEW:
         context["accept_form"] = EligibilityAcceptForm(initial=version)

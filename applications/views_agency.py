@@ -18,6 +18,7 @@ from applications.forms import (
     EligibilityAcceptForm,
     EligibilityRejectForm,
     MaterialUploadForm,
+    OfficerAssignForm,
     SupplementAnswerForm,
     SupplementRequestForm,
 )
@@ -108,6 +109,26 @@ def eligibility_reject(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("The application was found ineligible."),
     )
+
+
+@login_required
+@require_POST
+def officer_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the application to one agency officer (issue #23)."""
+    application = _agency_application(request, pk)
+    form = OfficerAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an officer of the evaluation agency."))
+    else:
+        try:
+            services.agency_officer_assign(
+                application=application, actor=request.user, officer=form.cleaned_data["officer"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The officer was assigned."))
+    return redirect("applications:detail", pk=application.pk)
 
 
 @login_required
