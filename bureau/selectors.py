@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applications.enums import ApplicationState, Category, ObjectionStatus, TitleLevel
 from applications.models import Application
@@ -17,6 +17,7 @@ from bureau.models import (
 )
 from bureau.permissions import is_bureau_staff
 from committee.selectors import committee_decision, committee_decisions
+from titles.models import Round
 from titles.pagination import QueuePaginator
 
 S = ApplicationState
@@ -294,3 +295,10 @@ OBJECTIONS_IN_ORDER = Prefetch(
     "objections",
     queryset=PublicObjection.objects.select_related("decided_by").order_by("created_at", "pk"),
 )
+
+
+def rounds_with_counts():
+    """Every application round, newest first, with how many applications belong to it."""
+    return Round.objects.annotate(applications_count=Count("applications")).order_by(
+        "-year", "-opens_on"
+    )

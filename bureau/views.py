@@ -19,6 +19,7 @@ from bureau.forms import (
     PublicObjectionForm,
     PublishForm,
     RejectForm,
+    RoundForm,
     SpecialIssuanceForm,
 )
 from bureau.models import PublicObjection, SpecialIssuance
@@ -331,3 +332,26 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return objection_evidence_download(_objection(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rounds(request: HttpRequest) -> HttpResponse:
+    """The application rounds; bureau staff open a new one (issue #23)."""
+    _staff_only(request)
+    form = RoundForm(initial={"year": timezone.localdate().year})
+    if request.method == "POST":
+        form = RoundForm(request.POST)
+        if form.is_valid():
+            try:
+                services.round_open(actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The round is open."))
+                return redirect("bureau:rounds")
+    return render(
+        request,
+        "bureau/rounds.html",
+        {"form": form, "rounds": selectors.rounds_with_counts()},
+    )
