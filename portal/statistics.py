@@ -210,5 +210,6 @@ def bar_chart(rows: list[tuple[str, float]], *, unit: str = "") -> str:
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 560 {height}" role="img" '
-        f'aria-hidden="true" class="chart" width="100%">{"".join(bars)}</svg>'
+        f'aria-hidden="true" class="chart" width="100%" style="max-width: 640px">'
+        f"{''.join(bars)}</svg>"
     )
