@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import Lead
+from django.db.models import CharField, Count, F, Q, QuerySet, Window
+from django.db.models.functions import Cast, Lead
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,11 +126,9 @@ def statistics(applications, *, now: datetime | None = None) -> Statistics:
 def stage_durations(applications) -> list[dict]:
     """Per stage: how many applications left it, and the median and 90th percentile of the
     working days they spent in it (entered to left, counted after the day it was entered)."""
-    ids = [str(pk) for pk in applications.values_list("pk", flat=True)]
-    if not ids:
-        return []
+    keys = applications.order_by().annotate(key=Cast("pk", CharField())).values("key")
     stays = (
-        AuditEvent.objects.filter(object_type="applications.application", object_id__in=ids)
+        AuditEvent.objects.filter(object_type="applications.application", object_id__in=keys)
         .exclude(to_state="")
         .annotate(
             left_at=Window(
