@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Count, F, Q, QuerySet, Window
 from django.db.models.functions import Cast, Lead
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState, ObjectionStatus
@@ -190,8 +191,6 @@ def _percentile(sorted_values: list[int], percent: int) -> float:
 
 def bar_chart(rows: list[tuple[str, float]], *, unit: str = "") -> str:
     """A horizontal bar chart as inline SVG (no script; the page's table has the same figures)."""
-    from django.utils.html import escape  # noqa: PLC0415 — kept beside its only use
-
     if not rows:
         return ""
     top = max(value for _label, value in rows) or 1

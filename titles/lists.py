@@ -31,6 +31,7 @@ from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from titles.models import Round
 from titles.pagination import QueuePaginator
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,8 +152,6 @@ class ListKit:
         self.has_done = done is not None
         rounds = None
         if round_field:
-            from titles.models import Round  # noqa: PLC0415 — app ready: models load after apps
-
             rounds = [(r.pk, str(r)) for r in Round.objects.order_by("-year", "-opens_on")]
         self.form = ListForm(
             request.GET or None, states=states, rounds=rounds, dated=bool(date_field)
