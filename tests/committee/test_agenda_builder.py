@@ -82,3 +82,20 @@ def test_a_meetings_results_export_shows_counts_of_closed_ballots_only(client):
     assert (first["Present"], first["Consent"], first["Result"]) == (3, 3, "Approved")
     second = by_reference[pending.application.reference]
     assert (second["Consent"], second["Result"]) == (None, None)
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_agenda_builder_takes_the_same_queries_at_any_size(
+    client, django_assert_num_queries, count
+):
+    committee = committee_of(2)
+    meeting = meeting_of(committee)
+    for _ in range(count):
+        awaiting_committee()
+    chairman_client(client, committee)
+    url = f"/committee/meetings/{meeting.pk}/agenda/build/"
+    client.get(url)
+    # session, user, device; the meeting, can_run's committee; rounds, count, ids, rows
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert page.count('name="applications"') == count
