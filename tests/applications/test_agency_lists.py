@@ -146,3 +146,21 @@ def test_only_agency_staff_export(client):
     at_agency("王小明", 3)
     client.force_login(UserFactory())
     assert client.get("/agency/?format=xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_employer_queue_and_its_done_view_take_the_same_queries_at_any_size(
+    client, django_assert_num_queries, count
+):
+    from tests.applications.test_queues import reviewer_of
+
+    org = organization()
+    for n in range(count):
+        application_in(S.EMPLOYER_REVIEW, employer=org, applicant=UserFactory(real_name=f"员工{n}"))
+        application_in(S.PANEL_REVIEW, employer=org)
+    client.force_login(reviewer_of(org))
+    for view in ("", "done"):
+        client.get(f"/employer/?view={view}")
+        with django_assert_num_queries(7):
+            page = client.get(f"/employer/?view={view}&sort=applicant").content.decode()
+        assert len(listed(page)) == count
