@@ -55,10 +55,14 @@ class QueueRow:
     pending_issuance: SpecialIssuance | None
 
 
-def bureau_queue() -> QuerySet[Application]:
+# What the bureau has decided on: its "done" view (issue #23).
+BUREAU_DONE_STATES = [S.PUBLIC_NOTICE, S.CERTIFYING, S.CERTIFIED, S.REVOKED]
+
+
+def bureau_queue(states=(S.BUREAU_REVIEW,)) -> QuerySet[Application]:
     """Applications awaiting the bureau's post-assessment review, oldest first."""
     return (
-        Application.objects.filter(state=S.BUREAU_REVIEW)
+        Application.objects.filter(state__in=states)
         .select_related(
             "applicant", "employer", "recommending_body", "title_series", "discipline", "round"
         )

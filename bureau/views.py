@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applications.enums import ApplicationState
 from applications.errors import ApplicationError
 from applications.objection_pages import objection_decision_answer, objection_evidence_download
 from applications.uploads import UploadRefused
@@ -181,8 +182,14 @@ def bureau_list(request: HttpRequest) -> ListKit:
             ),
             Column("committee", _("Committee result"), _committee_result),
         ],
-        todo=selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS),
+        todo=lambda: selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS),
+        done=lambda: (
+            selectors.bureau_queue(selectors.BUREAU_DONE_STATES)
+            .only(*selectors.QUEUE_ROW_FIELDS)
+            .order_by("-updated_at", "-pk")
+        ),
         rows=selectors.bureau_queue_rows,
+        states=[(state, label) for state, label in ApplicationState.choices],
         round_field="round",
         per_page=QUEUE_PAGE_SIZE,
         paginator_class=Paginator,
@@ -215,7 +222,8 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
         return redirect("bureau:queue")
     chosen = list(form.cleaned_data["applications"])
     if matching:
-        query = QueryDict(request.POST.get("query", ""))
+        query = QueryDict(request.POST.get("query", ""), mutable=True)
+        query.pop("view", None)  # only what awaits the bureau is published
         filtered = bureau_list(_with_query(request, query)).queryset
         chosen = list(filtered.select_related(None).prefetch_related(None).only("pk", "version"))
     try:

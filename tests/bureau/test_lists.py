@@ -78,3 +78,17 @@ def test_the_public_finds_and_exports_the_running_notices_disclosed_fields_only(
     assert [row[2] for row in rows[1:]] == ["王小明"]
     flat = " ".join(str(v) for row in rows for v in row)
     assert wang.applicant.email not in flat
+
+
+def test_the_bureaus_done_view_lists_what_it_published_without_checkboxes(client):
+    from tests.bureau.factories import on_notice
+
+    staff = bureau_staff()
+    published, waiting = approved(), approved()
+    on_notice([published], staff)
+    sign_in_verified(client, staff)
+    todo = client.get("/bureau/").content.decode()
+    assert f'id="choose-{waiting.pk}"' in todo and f"/applications/{published.pk}/" not in todo
+    done = client.get("/bureau/?view=done").content.decode()
+    assert f"/applications/{published.pk}/" in done and f"/applications/{waiting.pk}/" not in done
+    assert 'name="applications"' not in done
