@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import ApplicationState, ObjectionStatus
+from applications.enums import ApplicationState, Category, ObjectionStatus
 from applications.models import Application, InternalObjection, SupplementRequest
 from applications.selectors import eligibility_overdue
 from bureau.models import PublicObjection
@@ -27,6 +27,7 @@ from committee.models import AgendaItem
 from review.enums import AssignmentStatus
 from review.models import Assignment
 from titles.models import AuditEvent
+from titles.models.people import localised
 from titles.workdays import is_working_day
 
 S = ApplicationState
@@ -54,6 +55,8 @@ class Statistics:
     committee: dict = field(default_factory=dict)
     supplements: int = 0
     objections: list[tuple[str, str, int]] = field(default_factory=list)
+    by_series: list[tuple[str, int, int]] = field(default_factory=list)
+    by_category: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def applications_for(*, year=None, round_id=None, series_id=None, category="") -> QuerySet:
@@ -84,6 +87,24 @@ def statistics(applications, *, now: datetime | None = None) -> Statistics:
     result.total = sum(counts.values())
     result.by_state = [(state, labels[state], counts[state]) for state in S if counts.get(state)]
     result.durations = stage_durations(applications)
+    certified = Count("pk", filter=Q(state__in=[S.CERTIFYING, S.CERTIFIED]))
+    result.by_series = [
+        (localised(name, name_en) if name else "—", n, done)
+        for name, name_en, n, done in applications.order_by()
+        .values_list("title_series__name", "title_series__name_en")
+        .annotate(n=Count("pk"), done=certified)
+        .order_by("title_series__name")
+        .values_list("title_series__name", "title_series__name_en", "n", "done")
+    ]
+    category_labels = dict(Category.choices)
+    result.by_category = [
+        (category_labels.get(category, "—"), n, done)
+        for category, n, done in applications.order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"), done=certified)
+        .order_by("category")
+        .values_list("category", "n", "done")
+    ]
     result.overdue = [
         (
             _("Eligibility reviews past the agency's time"),

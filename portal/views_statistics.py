@@ -97,6 +97,16 @@ def _export(figures) -> HttpResponse:
                 [_("Stage"), _("Applications"), _("Median (working days)"), _("90th percentile")],
                 [[r["label"], r["count"], r["median"], r["p90"]] for r in figures.durations],
             ),
+            (
+                _("By series"),
+                [_("Series"), _("Applications"), _("Certified")],
+                [list(row) for row in figures.by_series],
+            ),
+            (
+                _("By category"),
+                [_("Category"), _("Applications"), _("Certified")],
+                [list(row) for row in figures.by_category],
+            ),
             (_("Overdue"), [_("What"), _("Count")], [[str(k), n] for k, n in figures.overdue]),
             (
                 _("Committee"),

@@ -118,3 +118,17 @@ def test_nobody_else_sees_statistics(client):
 def test_a_bad_filter_is_no_error(client):
     sign_in_verified(client, bureau_staff())
     assert client.get("/statistics/?year=abc&round=x&series=9999").status_code == 200
+
+
+def test_counts_by_series_and_category_in_the_viewers_language():
+    from django.utils import translation
+
+    submitted_in(2026, S.PANEL_REVIEW)
+    submitted_in(2026, S.CERTIFIED)
+    with translation.override("en"):
+        figures = statistics(applications_for(year=2026))
+        [(series, count, certified)] = figures.by_series
+        assert (count, certified) == (2, 1)
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in series)
+        [(category, count, certified)] = figures.by_category
+        assert (category, count, certified) == ("High-level talent", 2, 1)
