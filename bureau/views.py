@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -144,16 +145,47 @@ def queue(request: HttpRequest) -> HttpResponse:
     # A page at a time; a batch notice takes the applications chosen on the page, or all that
     # match the filters (issue #23).
     kit = bureau_list(request)
+    if kit.wants_export:
+        return kit.export()
     with joins_as_written():  # a page in index order, then its lookup rows: 6 ms less planning
-        return kit.respond(
-            "bureau/queue.html",
-            {
-                "rows": kit.page.rows,
-                "form": PublishForm(),
-                "issuances": selectors.special_issuances_pending(),
-                "objections": selectors.public_objections_open(),
-            },
-        )
+        rows = kit.page.rows
+    # The applications kept from other pages (the batch across pages): chosen again here,
+    # carried as hidden fields elsewhere, so that publishing takes them all.
+    kept = {int(pk): version for pk, version in request.session.get(BATCH_SESSION_KEY, {}).items()}
+    shown = {row.application.pk for row in rows}
+    return kit.respond(
+        "bureau/queue.html",
+        {
+            "rows": rows,
+            "form": PublishForm(),
+            "kept": set(kept),
+            "kept_elsewhere": sorted((pk, v) for pk, v in kept.items() if pk not in shown),
+            "issuances": selectors.special_issuances_pending(),
+            "objections": selectors.public_objections_open(),
+        },
+    )
+
+
+BATCH_SESSION_KEY = "bureau_batch"
+
+
+@login_required
+@require_POST
+def batch_keep(request: HttpRequest) -> HttpResponse:
+    """Keep the applications chosen on this page for the notice (issue #23: a batch across
+    pages), or forget every kept one; then the queue again, with its filters and page."""
+    _staff_only(request)
+    kept = dict(request.session.get(BATCH_SESSION_KEY, {}))
+    if request.POST.get("forget") == "1":
+        kept = {}
+    else:
+        chosen = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+        waiting = selectors.bureau_queue().filter(pk__in=chosen).values_list("pk", "version")
+        for pk, version in waiting:
+            kept[str(pk)] = version
+    request.session[BATCH_SESSION_KEY] = kept
+    back = QueryDict(request.POST.get("back", ""))
+    return redirect(reverse("bureau:queue") + ("?" + back.urlencode() if back else ""))
 
 
 def bureau_list(request: HttpRequest) -> ListKit:
@@ -237,6 +269,7 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
+        request.session.pop(BATCH_SESSION_KEY, None)
         messages.success(
             request,
             _("The public notice is published: %(count)s applicants, until %(end)s.")

@@ -92,3 +92,47 @@ def test_the_bureaus_done_view_lists_what_it_published_without_checkboxes(client
     done = client.get("/bureau/?view=done").content.decode()
     assert f"/applications/{published.pk}/" in done and f"/applications/{waiting.pk}/" not in done
     assert 'name="applications"' not in done
+
+
+def test_the_bureau_keeps_choices_across_pages_and_publishes_them_together(client):
+    made = [approved() for _ in range(52)]  # 50 a page: two pages, oldest first
+    first_page, second_page = made[0], made[51]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel(PUBLISHED, tick=False):
+        sign_in_verified(client, bureau_staff())
+        response = client.post(
+            "/bureau/batch/",
+            {
+                "applications": [first_page.pk],
+                f"version_{first_page.pk}": first_page.version,
+                "back": "page=2",
+            },
+        )
+        assert response["Location"] == "/bureau/?page=2"
+        page = client.get("/bureau/?page=2").content.decode()
+        assert "1 application kept for this notice." in page
+        assert f'<input type="hidden" name="applications" value="{first_page.pk}">' in page
+        client.post(
+            "/bureau/publish/",
+            {
+                "applications": [first_page.pk, second_page.pk],
+                f"version_{first_page.pk}": first_page.version,
+                f"version_{second_page.pk}": second_page.version,
+                "working_days": 5,
+                "title": "",
+            },
+        )
+        notice = PublicNotice.objects.get()
+        assert sorted(notice.entries.values_list("application_id", flat=True)) == sorted(
+            [first_page.pk, second_page.pk]
+        )
+        assert "kept for this notice" not in client.get("/bureau/").content.decode()
+
+
+def test_forgetting_the_kept_ones(client):
+    made = [approved() for _ in range(51)]
+    sign_in_verified(client, bureau_staff())
+    client.post("/bureau/batch/", {"applications": [made[0].pk, "x", "999999"]})
+    assert client.session["bureau_batch"] == {str(made[0].pk): made[0].version}
+    client.post("/bureau/batch/", {"forget": "1"})
+    assert client.session["bureau_batch"] == {}
