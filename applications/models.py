@@ -552,3 +552,28 @@ class SupplementItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class SubmittedForm(models.Model):
+    """What an application said when it was submitted (or resubmitted): the printable form of
+    that submission can be printed again later (issue #23), after a return changed the texts."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="submitted_forms"
+    )
+    number = models.PositiveSmallIntegerField(_("submission"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    content = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("submitted application form")
+        verbose_name_plural = _("submitted application forms")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submitted_form_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} #{self.number}"

@@ -39,6 +39,13 @@ def application_section(request, application) -> Section:
             "can_withdraw": permissions.can_withdraw(user, application),
             "can_return": permissions.can_return(user, application),
             "return_form": ReturnForm(initial={"version": application.version}),
+            # Each submission's form can be printed again (issue #23): after a return, the one
+            # a reviewer decided on differs from today's.
+            "submitted_forms": (
+                list(application.submitted_forms.values_list("number", "submitted_at"))
+                if application.submitted_at
+                else []
+            ),
             **_employer_decisions(user, application),
             **_eligibility_decisions(user, application),
         },

@@ -13,7 +13,7 @@ from applications.enums import ApplicationState
 from applications.errors import ApplicationError
 from applications.form_pdf import application_form_pdf
 from applications.forms import MaterialUploadForm
-from applications.models import MaterialVersion
+from applications.models import MaterialVersion, SubmittedForm
 from applications.uploads import UploadRefused
 from applications.views import own_application
 from titles.files import stored_file_response
@@ -106,10 +106,23 @@ def application_form(request: HttpRequest, application) -> HttpResponse:
         )
         .get(pk=application.pk)
     )
+    # ``?submission=N``: the form as it was at the N-th submission (what a reviewer decided on
+    # before a return changed it); otherwise as it is now.
+    submitted = None
+    number = request.GET.get("submission", "")
+    if number:
+        submitted = (
+            SubmittedForm.objects.filter(application=application, number=number).first()
+            if number.isdigit() and len(number) < 5
+            else None
+        )
+        if submitted is None:
+            raise Http404
     page_url = request.build_absolute_uri(reverse("applications:detail", args=[application.pk]))
-    pdf = application_form_pdf(application, viewer=request.user, page_url=page_url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{application.reference}-v{application.version}.pdf"'
+    pdf = application_form_pdf(
+        application, viewer=request.user, page_url=page_url, submitted=submitted
     )
+    suffix = f"-{submitted.number}" if submitted else f"-v{application.version}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.reference}{suffix}.pdf"'
     return response

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
 from applications.errors import RuleViolation
+from applications.form_pdf import submitted_form_record
 from applications.models import Application, MaterialVersion
 from applications.selectors import application_missing_items
 from applications.services.base import application_transition, reviewers_of, tell
@@ -73,6 +74,7 @@ def _send_to_employer(
         if locked.round_id is None:
             locked.round = Round.open_on(timezone.localdate(locked.submitted_at))
         materials_freeze(locked, now=now)
+        submitted_form_record(locked, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked
 

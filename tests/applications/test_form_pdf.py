@@ -55,3 +55,36 @@ def test_nobody_else_prints_it(client):
     application = application_in(ApplicationState.ELIGIBILITY_REVIEW)
     client.force_login(UserFactory())
     assert client.get(f"/applications/{application.pk}/form.pdf").status_code == 404
+
+
+def test_each_submission_can_be_printed_again_after_a_return(client):
+    from applications import services
+    from applications.models import Application, SubmittedForm
+    from tests.applications.factories import complete_in
+    from tests.applications.test_queues import reviewer_of
+
+    application = complete_in(ApplicationState.DRAFT, work_achievements="第一版业绩")
+    applicant = application.applicant
+    services.application_submit(application=application, actor=applicant, declaration=True)
+    reviewer = reviewer_of(application.employer)
+    services.application_return(
+        application=Application.objects.get(pk=application.pk), actor=reviewer, reason="请补充"
+    )
+    Application.objects.filter(pk=application.pk).update(work_achievements="第二版业绩")
+    services.application_resubmit(
+        application=Application.objects.get(pk=application.pk), actor=applicant, declaration=True
+    )
+    assert list(SubmittedForm.objects.filter(application=application).values_list("number")) == [
+        (1,),
+        (2,),
+    ]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.force_login(reviewer)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    assert f"/applications/{application.pk}/form.pdf?submission=1" in page
+    first = text_of(client.get(f"/applications/{application.pk}/form.pdf?submission=1"))
+    assert "第一版业绩" in first and "第二版业绩" not in first
+    now = text_of(client.get(f"/applications/{application.pk}/form.pdf"))
+    assert "第二版业绩" in now
+    assert client.get(f"/applications/{application.pk}/form.pdf?submission=3").status_code == 404
+    assert client.get(f"/applications/{application.pk}/form.pdf?submission=x").status_code == 404
