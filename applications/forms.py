@@ -15,11 +15,12 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application, Recommender
-from titles.enums import OrganizationKind, OrganizationStatus
+from titles.enums import OrganizationKind, OrganizationStatus, Role
 from titles.forms import VersionedForm
 from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
+from titles.people import users_with_role
 
 
 def prompted(prompt, choices) -> list:
@@ -406,6 +407,7 @@ class AgencyQueueFilterForm(forms.Form):
         empty_label=_("All"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -494,3 +496,18 @@ class SupplementAnswerForm(VersionedForm):
 
     def notes(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"note_{item.pk}", "") for item in self.items}
+
+
+class OfficerAssignForm(forms.Form):
+    """Agency staff give the application to one officer (issue #23); empty: to nobody."""
+
+    officer = forms.ModelChoiceField(
+        label=_("Agency officer"),
+        queryset=users_with_role(Role.AGENCY_STAFF),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].label_from_instance = lambda user: user.display_name

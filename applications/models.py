@@ -35,6 +35,14 @@ class Application(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    agency_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agency officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     is_freelancer = models.BooleanField(_("freelancer"), default=False)
     employer = models.ForeignKey(
@@ -58,6 +66,14 @@ class Application(ChoiceLabels, models.Model):
         related_name="freelancer_applications",
     )
     district = models.CharField(_("district of residence"), max_length=40, blank=True)
+    round = models.ForeignKey(
+        "titles.Round",
+        verbose_name=_("round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     department = models.CharField(_("department"), max_length=100, blank=True)
     title_series = models.ForeignKey(
         "titles.TitleSeries",
@@ -565,3 +581,28 @@ class SupplementItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class SubmittedForm(models.Model):
+    """What an application said when it was submitted (or resubmitted): the printable form of
+    that submission can be printed again later (issue #23), after a return changed the texts."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="submitted_forms"
+    )
+    number = models.PositiveSmallIntegerField(_("submission"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    content = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("submitted application form")
+        verbose_name_plural = _("submitted application forms")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submitted_form_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} #{self.number}"

@@ -11,6 +11,7 @@ from applications.forms import (
     DeclineForm,
     EligibilityAcceptForm,
     EligibilityRejectForm,
+    OfficerAssignForm,
     OpenNoticeForm,
     RecommendForm,
     ReturnForm,
@@ -58,6 +59,13 @@ def application_section(request, application) -> Section:
             "can_withdraw": permissions.can_withdraw(user, application),
             "can_return": permissions.can_return(user, application),
             "return_form": ReturnForm(initial={"version": application.version}),
+            # Each submission's form can be printed again (issue #23): after a return, the one
+            # a reviewer decided on differs from today's.
+            "submitted_forms": (
+                list(application.submitted_forms.values_list("number", "submitted_at"))
+                if application.submitted_at
+                else []
+            ),
             **_employer_decisions(user, application),
             **_eligibility_decisions(user, application),
         },
@@ -96,6 +104,7 @@ def _eligibility_decisions(user, application) -> dict:
     context: dict = {
         "can_review_eligibility": True,
         "checklist": selectors.eligibility_checklist(application),
+        "officer_form": OfficerAssignForm(initial={"officer": application.agency_officer_id}),
     }
     if application.state == ApplicationState.ELIGIBILITY_REVIEW:
         context["accept_form"] = EligibilityAcceptForm(initial=version)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import (
     AGENCY_QUEUE_STATES,
+    COMMITTEE_REACHED_STATES,
     EXPERTS_REQUIRED,
     HEAD_KIND_FOR_CATEGORY,
     OPTIONAL_SLOTS,
@@ -124,14 +125,24 @@ def agency_queue(
     discipline_id: int | None = None,
     organization_id: int | None = None,
     overdue_only: bool = False,
+    officer_id: int | None = None,
+    done: bool = False,
     now: datetime,
 ) -> QuerySet[Application]:
     """Applications awaiting the agency, earliest due first, in a fixed number of queries;
-    each says whether it ``is_overdue`` (rule 4) and whether it ``awaits_supplement``."""
+    each says whether it ``is_overdue`` (rule 4) and whether it ``awaits_supplement``.
+    ``done``: the ones the agency has decided on (found ineligible or sent on to the panel)."""
     queryset = (
-        Application.objects.filter(state__in=AGENCY_QUEUE_STATES)
+        Application.objects.filter(state__in=AGENCY_DONE_STATES if done else AGENCY_QUEUE_STATES)
         .select_related(
-            "applicant", "employer", "recommending_body", "discipline", "supplement_request"
+            "applicant",
+            "employer",
+            "recommending_body",
+            "discipline",
+            "supplement_request",
+            "title_series",
+            "round",
+            "agency_officer",
         )
         .annotate(
             is_overdue=ExpressionWrapper(eligibility_overdue(now), output_field=BooleanField()),
@@ -151,7 +162,17 @@ def agency_queue(
         )
     if overdue_only:
         queryset = queryset.filter(eligibility_overdue(now))
+    if officer_id:
+        queryset = queryset.filter(agency_officer_id=officer_id)
     return queryset
+
+
+# What the agency has decided on: its "done" view (issue #23).
+AGENCY_DONE_STATES = [
+    ApplicationState.INELIGIBLE,
+    ApplicationState.PANEL_REVIEW,
+    *COMMITTEE_REACHED_STATES,
+]
 
 
 def employer_queue(user, *, states, query: str = "") -> QuerySet[Application]:

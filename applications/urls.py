@@ -62,6 +62,11 @@ urlpatterns += [
     path("notices/internal/", views_employer.internal_notices_running, name="internal_notices"),
     path("agency/", views_agency.agency_queue, name="agency_queue"),
     path(
+        "agency/applications/<int:pk>/officer/",
+        views_agency.officer_assign,
+        name="officer_assign",
+    ),
+    path(
         "applications/<int:pk>/eligibility/accept/",
         views_agency.eligibility_accept,
         name="eligibility_accept",

@@ -1,5 +1,7 @@
 """The evaluation agency's pages (stage 2) and the applicant's answer to the supplement request."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,11 +18,13 @@ from applications.forms import (
     EligibilityAcceptForm,
     EligibilityRejectForm,
     MaterialUploadForm,
+    OfficerAssignForm,
     SupplementAnswerForm,
     SupplementRequestForm,
 )
 from applications.models import SupplementRequest
 from titles.feedback import form_decide
+from titles.lists import Column, ListKit, application_columns
 from titles.page_cache import cached_by_snapshot
 
 
@@ -32,21 +36,35 @@ def agency_queue(request: HttpRequest) -> HttpResponse:
     form = AgencyQueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     now = timezone.now()
-    applications = selectors.agency_queue(
+    queue = functools.partial(
+        selectors.agency_queue,
         category=filters.get("category") or "",
         discipline_id=filters["discipline"].pk if filters.get("discipline") else None,
         organization_id=filters["organization"].pk if filters.get("organization") else None,
         overdue_only=bool(filters.get("overdue")),
+        officer_id=request.user.pk if filters.get("mine") else None,
         now=now,
     )
-    page = selectors.QueuePaginator(applications, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    kit = ListKit(
         request,
-        "applications/agency_queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        columns=application_columns(
+            due=Column(
+                "due", _("Review due"), lambda a: a.eligibility_due_at, ("eligibility_due_at",)
+            ),
+            extra=[Column("officer", _("Agency officer"), _officer_name, shown=False)],
+        ),
+        todo=queue(),
+        done=queue(done=True),
+        states=ApplicationState.choices,
+        round_field="round",
+        filename="agency",
     )
+    return kit.respond("applications/agency_queue.html", {"form": form})
+
+
+def _officer_name(application) -> str:
+    officer = application.agency_officer
+    return officer.display_name if officer else ""
 
 
 def _agency_application(request, pk):
@@ -91,6 +109,26 @@ def eligibility_reject(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("The application was found ineligible."),
     )
+
+
+@login_required
+@require_POST
+def officer_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the application to one agency officer (issue #23)."""
+    application = _agency_application(request, pk)
+    form = OfficerAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an officer of the evaluation agency."))
+    else:
+        try:
+            services.agency_officer_assign(
+                application=application, actor=request.user, officer=form.cleaned_data["officer"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The officer was assigned."))
+    return redirect("applications:detail", pk=application.pk)
 
 
 @login_required

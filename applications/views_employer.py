@@ -17,7 +17,6 @@ from applications.forms import (
     ObjectionDecisionForm,
     ObjectionForm,
     OpenNoticeForm,
-    QueueFilterForm,
     RecommendForm,
 )
 from applications.models import InternalObjection
@@ -25,6 +24,7 @@ from applications.objection_pages import objection_decision_answer, objection_ev
 from applications.uploads import UploadRefused
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_decide
+from titles.lists import Column, ListKit, application_columns
 from titles.page_cache import cached_by_snapshot
 
 QUEUE_STATES = EMPLOYER_QUEUE_STATES
@@ -33,23 +33,48 @@ QUEUE_STATES = EMPLOYER_QUEUE_STATES
 @cached_by_snapshot
 @login_required
 def employer_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
-    form.fields["state"].choices = [("", _("All awaiting action"))] + [
-        (state.value, state.label) for state in QUEUE_STATES
-    ]
-    states = QUEUE_STATES
-    query = ""
-    if form.is_valid():
-        if form.cleaned_data["state"]:
-            states = [form.cleaned_data["state"]]
-        query = form.cleaned_data["q"].strip()
-    applications = selectors.employer_queue(request.user, states=states, query=query)
-    page = selectors.QueuePaginator(applications, 25).get_page(request.GET.get("page"))
-    return render(
+    joined = ("employer", "recommending_body", "title_series", "round")
+    kit = ListKit(
         request,
-        "applications/employer_queue.html",
-        {"form": form, "page": page, "now": timezone.now()},
+        columns=application_columns(
+            [
+                "reference",
+                "applicant",
+                "category",
+                Column("title", _("Title sought"), _title_sought, ("discipline__name", "level")),
+                "state",
+                "submitted",
+                Column("notice", _("Notice ends"), _notice_ends, ("internal_notice__ends_at",)),
+            ]
+        ),
+        todo=lambda: selectors.employer_queue(request.user, states=QUEUE_STATES).select_related(
+            *joined
+        ),
+        done=lambda: selectors.employer_queue(
+            request.user, states=EMPLOYER_DONE_STATES
+        ).select_related(*joined),
+        states=ApplicationState.choices,
+        round_field="round",
+        filename="employer",
     )
+    return kit.respond("applications/employer_queue.html", {"now": timezone.now()})
+
+
+# What the employer has decided on: its "done" view (issue #23).
+EMPLOYER_DONE_STATES = [
+    state
+    for state in ApplicationState
+    if state not in (*QUEUE_STATES, ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
+]
+
+
+def _title_sought(application) -> str:
+    return f"{application.discipline} · {application.get_level_display()}"
+
+
+def _notice_ends(application):
+    notice = getattr(application, "internal_notice", None)
+    return notice.ends_at if notice else None
 
 
 def _reviewable(request, pk):

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from applications import selectors, services
 from applications.enums import ApplicationState
 from applications.errors import ApplicationError
+from applications.form_pdf import application_form_pdf
 from applications.forms import MaterialUploadForm
-from applications.models import MaterialVersion
+from applications.models import MaterialVersion, SubmittedForm
 from applications.uploads import UploadRefused
 from applications.views import own_application
 from titles.confirm import confirmation_page, is_confirmed
@@ -112,4 +113,36 @@ def material_download(request: HttpRequest, application, version_pk: int) -> Fil
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def application_form(request: HttpRequest, application) -> HttpResponse:
+    """The printable application form (申报表) as a PDF, for whoever may open the application
+    (routed by ``portal.urls``, rule 10): a preview before submission, the form after."""
+    application = (
+        type(application)
+        .objects.select_related(
+            "applicant", "employer", "recommending_body", "title_series", "discipline", "round"
+        )
+        .get(pk=application.pk)
+    )
+    # ``?submission=N``: the form as it was at the N-th submission (what a reviewer decided on
+    # before a return changed it); otherwise as it is now.
+    submitted = None
+    number = request.GET.get("submission", "")
+    if number:
+        submitted = (
+            SubmittedForm.objects.filter(application=application, number=number).first()
+            if number.isdigit() and len(number) < 5
+            else None
+        )
+        if submitted is None:
+            raise Http404
+    page_url = request.build_absolute_uri(reverse("applications:detail", args=[application.pk]))
+    pdf = application_form_pdf(
+        application, viewer=request.user, page_url=page_url, submitted=submitted
+    )
+    suffix = f"-{submitted.number}" if submitted else f"-v{application.version}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.reference}{suffix}.pdf"'
     return response

@@ -78,3 +78,10 @@ class PublicObjectionForm(ObjectionForm):
     statement = forms.CharField(
         label=_("Statement"), widget=forms.Textarea, max_length=services.STATEMENT_MAX
     )
+
+
+class RoundForm(forms.Form):
+    year = forms.IntegerField(label=_("Assessment year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput({"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput({"type": "date"}))

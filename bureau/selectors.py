@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Page
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applications.enums import ApplicationState, Category, ObjectionStatus, TitleLevel
 from applications.models import Application
@@ -17,6 +17,7 @@ from bureau.models import (
 )
 from bureau.permissions import is_bureau_staff
 from committee.selectors import committee_decision, committee_decisions
+from titles.models import Round
 from titles.pagination import QueuePaginator
 
 S = ApplicationState
@@ -54,11 +55,17 @@ class QueueRow:
     pending_issuance: SpecialIssuance | None
 
 
-def bureau_queue() -> QuerySet[Application]:
+# What the bureau has decided on: its "done" view (issue #23).
+BUREAU_DONE_STATES = [S.PUBLIC_NOTICE, S.CERTIFYING, S.CERTIFIED, S.REVOKED]
+
+
+def bureau_queue(states=(S.BUREAU_REVIEW,)) -> QuerySet[Application]:
     """Applications awaiting the bureau's post-assessment review, oldest first."""
     return (
-        Application.objects.filter(state=S.BUREAU_REVIEW)
-        .select_related("applicant", "employer", "recommending_body", "title_series", "discipline")
+        Application.objects.filter(state__in=states)
+        .select_related(
+            "applicant", "employer", "recommending_body", "title_series", "discipline", "round"
+        )
         .prefetch_related(
             Prefetch(
                 "special_issuances",
@@ -90,6 +97,11 @@ QUEUE_ROW_FIELDS = (
     "title_series__name_en",
     "discipline__name",
     "discipline__name_en",
+    # the export's columns (issue #23)
+    "level",
+    "state",
+    "submitted_at",
+    "round__name",
 )
 
 
@@ -228,8 +240,9 @@ def public_notices_running(*, now: datetime) -> list[RunningNotice]:
 NOTICE_PAGE_SIZE = 100
 
 
-def public_notices_page(*, now: datetime, page_number) -> tuple[Page, list[RunningNotice]]:
-    """One page of the running notices' applicants (two queries), grouped by their notice."""
+def public_notice_entries(*, now: datetime, query: str = "") -> QuerySet[PublicNoticeEntry]:
+    """The running notices' entries, what may be disclosed only; ``query`` finds a name, an
+    organization, a series or a discipline (issue #23)."""
     entries = (
         _entries_on_notice()
         .select_related("notice")
@@ -237,6 +250,23 @@ def public_notices_page(*, now: datetime, page_number) -> tuple[Page, list[Runni
         .order_by("notice__ends_at", "notice_id", "pk")
         .only(*_DISCLOSED_FIELDS)
     )
+    query = query.strip()
+    if query:
+        entries = entries.filter(
+            Q(application__applicant__real_name__icontains=query)
+            | Q(application__employer__name__icontains=query)
+            | Q(application__recommending_body__name__icontains=query)
+            | Q(application__title_series__name__icontains=query)
+            | Q(application__discipline__name__icontains=query)
+        )
+    return entries
+
+
+def public_notices_page(
+    *, now: datetime, page_number, query: str = ""
+) -> tuple[Page, list[RunningNotice]]:
+    """One page of the running notices' applicants (two queries), grouped by their notice."""
+    entries = public_notice_entries(now=now, query=query)
     page = QueuePaginator(entries, NOTICE_PAGE_SIZE).get_page(page_number)
     grouped: dict[int, tuple[PublicNotice, list[DisclosedEntry]]] = {}
     for entry in page.object_list:
@@ -269,3 +299,10 @@ OBJECTIONS_IN_ORDER = Prefetch(
     "objections",
     queryset=PublicObjection.objects.select_related("decided_by").order_by("created_at", "pk"),
 )
+
+
+def rounds_with_counts():
+    """Every application round, newest first, with how many applications belong to it."""
+    return Round.objects.annotate(applications_count=Count("applications")).order_by(
+        "-year", "-opens_on"
+    )

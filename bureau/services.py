@@ -43,6 +43,7 @@ from titles import rate_limits, workdays
 from titles.audit import audit_record, current_ip
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
+from titles.models import Round
 from titles.people import users_with_role
 from titles.sweep import sweeper
 from titles.tasks import task_queue_on_commit
@@ -508,3 +509,26 @@ __all__ = [
     "special_issuance_confirm",
     "special_issuance_propose",
 ]
+
+
+def round_open(*, actor, year: int, name: str, opens_on, closes_on) -> Round:
+    """The bureau opens an application round (评审年度/批次, issue #23): applications first
+    submitted between its dates belong to it."""
+    if not permissions.is_bureau_staff(actor):
+        raise NotAllowed
+    name = " ".join((name or "").split())
+    if not name:
+        raise RuleViolation(_("Give the round a name."))
+    if closes_on < opens_on:
+        raise RuleViolation(_("A round closes on or after the day it opens."))
+    if Round.objects.filter(name=name).exists():
+        raise RuleViolation(_("A round of this name exists already."))
+    with transaction.atomic():
+        made = Round.objects.create(year=year, name=name, opens_on=opens_on, closes_on=closes_on)
+        audit_record(
+            actor=actor,
+            action="bureau.round_open",
+            obj=made,
+            data={"opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat()},
+        )
+    return made

@@ -10,6 +10,8 @@ app_name = "bureau"
 
 urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
+    path("bureau/rounds/", views.rounds, name="rounds"),
+    path("bureau/batch/", views.batch_keep, name="batch_keep"),
     path("notices/<int:entry_pk>/objection/", views.objection_create, name="objection_create"),
     path("notices/objection-received/", views.objection_received, name="objection_received"),
     path("bureau/", views.queue, name="queue"),

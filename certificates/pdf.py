@@ -14,30 +14,10 @@ from pypdf import PdfReader
 
 from certificates.keys import pades_signer, trust_roots
 from titles.pdf import html_to_pdf, local_url_fetcher
+from titles.pdf import qr_svg as qr_svg  # moved to the foundation (issue #23), kept here
 
 DATA_ATTACHMENT_NAME = "certificate.json"
 SIGNATURE_FIELD = "BureauSignature"
-
-
-def qr_svg(url: str, *, size_mm: float = 27) -> SafeString:
-    """The QR code of ``url`` as inline SVG (one path of dark modules, quiet zone included)."""
-    import qrcode  # noqa: PLC0415 — slow import
-    from qrcode.constants import ERROR_CORRECT_M  # noqa: PLC0415 — slow import
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    modules = len(matrix)
-    path = "".join(
-        f"M{x} {y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
-    )
-    return mark_safe(  # noqa: S308 - built from numbers only
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {modules} {modules}" '
-        f'width="{size_mm}mm" height="{size_mm}mm" shape-rendering="crispEdges">'
-        f'<rect width="{modules}" height="{modules}" fill="#fff"/>'
-        f'<path d="{path}" fill="#000"/></svg>'
-    )
 
 
 def _star(cx: float, cy: float, outer: float) -> str:

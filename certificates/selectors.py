@@ -78,3 +78,30 @@ def notices_for_issuance() -> QuerySet[PublicNotice]:
         .filter(total__gt=0)
         .order_by("-published_at", "-pk")
     )
+
+
+def certificate_register():
+    """Every certificate for the bureau's register (no PDF read), with its verification count
+    (counted for the rows of a page or an export chunk only, in the same query)."""
+    return (
+        Certificate.objects.defer("pdf", "signature")
+        .annotate(verification_count=Count("verifications"))
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificate_search(queryset, text: str):
+    text = text.strip()
+    if not text:
+        return queryset
+    found = (
+        Q(number__icontains=text)
+        | Q(holder_name__icontains=text)
+        | Q(series__icontains=text)
+        | Q(series_en__icontains=text)
+        | Q(discipline__icontains=text)
+    )
+    digits = text.upper().removeprefix("GJ").lstrip("0")
+    if digits.isdigit():
+        found |= Q(application_id=int(digits))
+    return queryset.filter(found)

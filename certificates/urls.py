@@ -12,6 +12,7 @@ urlpatterns = [
     path("certificates/<int:pk>/download/", views.download, name="download"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("certificates/issuance/", views.issuance, name="issuance"),
+    path("certificates/register/", views.register, name="register"),
     path("certificates/issuance/<int:pk>/", views.notice_issue, name="notice_issue"),
     path(
         "certificates/applications/<int:pk>/progress/",

@@ -22,8 +22,9 @@ from certificates.forms import RevokeForm, VerifyNumberForm, VerifyUploadForm
 from certificates.verification import RateLimited, certificate_verify
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
+from titles.lists import Column, ListKit
 from titles.middleware import client_ip
-from titles.page_cache import keep, kept, request_key
+from titles.page_cache import cached_by_snapshot, keep, kept, request_key
 
 RATE_LIMITED = _(
     "Too many verifications from your network in the last minute. Please wait a minute and "
@@ -310,3 +311,48 @@ def notice_progress(request: HttpRequest, pk: int) -> JsonResponse:
     _staff_only(request)
     notice = get_object_or_404(PublicNotice, pk=pk)
     return JsonResponse(selectors.notice_issuance_progress(notice).as_dict())
+
+
+CERTIFICATE_STATES = [("valid", _("Valid")), ("revoked", _("Revoked"))]
+
+
+@cached_by_snapshot
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Bureau staff: every certificate, valid or revoked, with how often it was verified."""
+    _staff_only(request)
+    kit = ListKit(
+        request,
+        columns=[
+            Column("number", _("Certificate number"), lambda c: c.number, ("number",)),
+            Column("holder", _("Holder"), lambda c: c.holder_name, ("holder_name",)),
+            Column("title", _("Title"), _certificate_title, ("series", "level")),
+            Column("issued", _("Issued on"), lambda c: c.issued_on, ("issued_on",)),
+            Column("state", _("State"), _certificate_state, ("revoked_at",)),
+            Column("verified", _("Verifications"), lambda c: c.verification_count),
+            Column("reference", _("Application"), lambda c: _reference(c), shown=False),
+            Column("revoked", _("Revoked at"), lambda c: c.revoked_at, shown=False),
+            Column("reason", _("Reason for revocation"), lambda c: c.revoke_reason, shown=False),
+        ],
+        todo=selectors.certificate_register(),
+        search=selectors.certificate_search,
+        states=CERTIFICATE_STATES,
+        state_field=lambda queryset, state: queryset.filter(revoked_at__isnull=state == "valid"),
+        date_field="issued_at",
+        round_field="application__round",
+        filename="certificates",
+        default_sort="-issued",
+    )
+    return kit.respond("certificates/register.html")
+
+
+def _reference(certificate) -> str:
+    return f"GJ{certificate.application_id:07d}"
+
+
+def _certificate_title(certificate) -> str:
+    return certificate.title if get_language().startswith("zh") else certificate.title_en
+
+
+def _certificate_state(certificate) -> str:
+    return str(_("Revoked") if certificate.revoked_at else _("Valid"))

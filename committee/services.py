@@ -110,6 +110,19 @@ def agenda_add(*, meeting: Meeting, application: Application, actor) -> AgendaIt
     return item
 
 
+def agenda_add_many(*, meeting: Meeting, applications, actor) -> list[AgendaItem]:
+    """Put several applications on the agenda in one step (issue #23): all of them or none,
+    in the order given."""
+    applications = list(applications)
+    if not applications:
+        raise RuleViolation(_("Choose at least one application for the agenda."))
+    with transaction.atomic():
+        return [
+            agenda_add(meeting=meeting, application=application, actor=actor)
+            for application in applications
+        ]
+
+
 def meeting_open(*, meeting: Meeting, actor) -> Meeting:
     """The chairman opens the meeting; then the roll is taken and ballots opened."""
     with transaction.atomic():

@@ -12,6 +12,7 @@ urlpatterns = [
     path("committee/meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("committee/meetings/<int:pk>/roll/", views.roll_call, name="roll_call"),
     path("committee/meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
+    path("committee/meetings/<int:pk>/agenda/build/", views.agenda_builder, name="agenda_builder"),
     path("committee/meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("committee/meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("committee/meetings/<int:pk>/minutes/sign/", views.minutes_sign, name="minutes_sign"),

@@ -1,15 +1,17 @@
 """The committee's pages: meetings, the agenda item with its ballot, the minutes."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.errors import ApplicationError
 from applications.selectors import active_recommenders
@@ -21,6 +23,7 @@ from review.conflicts import conflicts_of
 from review.selectors import panel_summary
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
+from titles.lists import Column, ListKit, application_columns, xlsx_response
 from titles.page_cache import cached_by_snapshot
 from titles.voting import RULE_TEXT
 
@@ -110,6 +113,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meetings_visible_to(request.user).defer("minutes_pdf").filter(pk=pk).first()
     if meeting is None:
         raise Http404
+    if request.GET.get("format") == "xlsx":
+        return _results_export(meeting)
     voters = selectors.committee_voters(meeting.committee)
     present = selectors.present_member_ids(meeting)
     can_run = permissions.can_run(request.user, meeting)
@@ -433,4 +438,103 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.minutes_sign(meeting=meeting, actor=request.user),
         _("The minutes are signed off and can no longer change."),
         redirect("committee:minutes", pk=meeting.pk),
+    )
+
+
+def _agenda_builder_list(request: HttpRequest) -> ListKit:
+    return ListKit(
+        request,
+        columns=[
+            Column("choose", _("Choose"), lambda a: None, exported=False),
+            *application_columns(
+                ["reference", "applicant", "category", "series", "discipline", "organization"]
+            ),
+        ],
+        todo=selectors.applications_for_agenda().select_related(
+            "employer", "recommending_body", "title_series", "round"
+        ),
+        round_field="round",
+        per_page=50,
+        filename="agenda-candidates",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chairman builds the agenda from a filtered list: the chosen rows, or every
+    application that matches the filters, in one step (issue #23)."""
+    meeting = _meeting(request, pk)
+    if not permissions.can_run(request.user, meeting) or meeting.status != MeetingStatus.SCHEDULED:
+        raise Http404
+    if request.method == "POST":
+        query = QueryDict(request.POST.get("query", ""))
+        filtered = copy.copy(request)
+        filtered.GET = query
+        candidates = _agenda_builder_list(filtered).queryset
+        if request.POST.get("all_matching") != "1":
+            chosen = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+            candidates = candidates.filter(pk__in=chosen)
+        applications = list(candidates.select_related(None).only("pk"))
+        back = redirect("committee:meeting", pk=meeting.pk)
+        return (
+            _run(
+                request,
+                lambda: services.agenda_add_many(
+                    meeting=meeting, applications=applications, actor=request.user
+                ),
+                _("The applications are on the agenda."),
+                back,
+            )
+            or back
+        )
+    kit = _agenda_builder_list(request)
+    return kit.respond("committee/agenda_builder.html", {"meeting": meeting})
+
+
+def _results_export(meeting) -> HttpResponse:
+    """The meeting's agenda and, for each ballot closed, its result (issue #23); a ballot
+    still open or not yet held shows its status only (the count is secret until it closes)."""
+    items = meeting.items.select_related(
+        "application__applicant",
+        "application__title_series",
+        "application__discipline",
+        "application__employer",
+        "application__recommending_body",
+    ).order_by("position")
+
+    def rows():
+        for item in items:
+            application = item.application
+            closed = item.status == BallotStatus.CLOSED
+            yield [
+                item.position,
+                application.reference,
+                application.applicant.display_name,
+                application.title_series,
+                application.discipline,
+                item.get_status_display(),
+                item.present if closed else None,
+                item.consent if closed else None,
+                item.oppose if closed else None,
+                item.abstain if closed else None,
+                (_("Approved") if item.approved else _("Not approved")) if closed else None,
+            ]
+
+    return xlsx_response(
+        title="committee-results",
+        headers=[
+            _("No."),
+            _("Reference"),
+            _("Applicant"),
+            _("Series"),
+            _("Discipline"),
+            _("Ballot"),
+            _("Present"),
+            _("Consent"),
+            _("Oppose"),
+            _("Abstain"),
+            _("Result"),
+        ],
+        rows=rows(),
     )

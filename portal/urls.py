@@ -11,7 +11,7 @@ from applications import views as application_views
 from applications import views_agency, views_materials
 from bureau import urls as bureau_urls
 from bureau import views as bureau_views
-from portal import views
+from portal import views, views_statistics
 from portal.views import application_page
 from review import urls as review_urls
 from review import views as review_views
@@ -22,6 +22,11 @@ application_pages = [
         "applications/<int:pk>/files/<int:version_pk>/",
         application_page(views_materials.material_download),
         name="material_download",
+    ),
+    path(
+        "applications/<int:pk>/form.pdf",
+        application_page(views_materials.application_form),
+        name="form_pdf",
     ),
     path(
         "applications/<int:pk>/return/",
@@ -62,6 +67,7 @@ bureau_pages = [
 urlpatterns = [
     path("", include("titles.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("statistics/", views_statistics.statistics_page, name="statistics"),
     path("", include((application_urls.urlpatterns + application_pages, "applications"))),
     path("", include((review_urls.urlpatterns + review_pages, "review"))),
     path("", include("committee.urls")),

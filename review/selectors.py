@@ -160,6 +160,19 @@ def expert_queue(user) -> ExpertQueue:
     return ExpertQueue(user)
 
 
+def expert_assignments(user, *, submitted: bool) -> QuerySet[Assignment]:
+    """The expert's standing assignments still to write (or, ``submitted``, written), by due
+    date, with what a list and its export show (issue #23)."""
+    queue = ExpertQueue(user)
+    part = queue._submitted if submitted else queue._to_write
+    return part.select_related(
+        "application__employer",
+        "application__recommending_body",
+        "application__title_series",
+        "application__round",
+    )
+
+
 def assignment_for_expert(user, pk: int) -> Assignment | None:
     """The user's own standing assignment, or None (a 404 for anyone else)."""
     return (
@@ -176,7 +189,7 @@ class _Count(Subquery):
     output_field = IntegerField()
 
 
-def panel_queue() -> QuerySet[Application]:
+def panel_queue(states=(ApplicationState.PANEL_REVIEW,)) -> QuerySet[Application]:
     """Applications in panel review with how many experts stand and how many have submitted.
 
     The counts are correlated subqueries, so only the page's rows are counted: the rows come in
@@ -190,8 +203,10 @@ def panel_queue() -> QuerySet[Application]:
         .values("pk")
     )
     return (
-        Application.objects.filter(state=ApplicationState.PANEL_REVIEW)
-        .select_related("applicant", "discipline", "employer", "recommending_body")
+        Application.objects.filter(state__in=states)
+        .select_related(
+            "applicant", "discipline", "employer", "recommending_body", "title_series", "round"
+        )
         .annotate(
             experts_assigned=_Count(standing),
             opinions_submitted=_Count(standing.filter(opinion__submitted_at__isnull=False)),

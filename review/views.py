@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import selectors as application_selectors
+from applications.enums import ApplicationState
 from applications.errors import ApplicationError
 from applications.models import Application
 from review import permissions, selectors, services
@@ -19,6 +19,7 @@ from review.models import Assignment
 from titles.db import joins_as_written, one_to_one_or_none
 from titles.enums import Role
 from titles.feedback import form_errors_report
+from titles.lists import Column, ListKit, application_columns, application_search
 from titles.page_cache import cached_by_snapshot
 from titles.people import users_with_role
 
@@ -29,10 +30,28 @@ def panel_queue(request: HttpRequest) -> HttpResponse:
     """Staff: the applications in panel review, with assigned and submitted counts."""
     if not permissions.is_panel_staff(request.user):
         raise Http404
-    page = Paginator(selectors.panel_queue(), 25).get_page(request.GET.get("page"))
+    kit = ListKit(
+        request,
+        columns=application_columns(
+            [
+                "reference",
+                "applicant",
+                "discipline",
+                "organization",
+                Column("experts", _("Experts assigned"), lambda a: a.experts_assigned),
+                Column("opinions", _("Opinions submitted"), lambda a: a.opinions_submitted),
+            ]
+        ),
+        todo=selectors.panel_queue,
+        done=lambda: selectors.panel_queue(states=selectors.PANEL_DONE_STATES).order_by(
+            "-updated_at", "-pk"
+        ),
+        states=ApplicationState.choices,
+        round_field="round",
+        filename="panel",
+    )
     with joins_as_written():  # a page in index order, then its lookup rows
-        page.object_list = list(page.object_list)
-    return render(request, "review/panel_queue.html", {"page": page})
+        return kit.respond("review/panel_queue.html")
 
 
 def _staff_only(request) -> None:
@@ -156,10 +175,49 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_panel_expert(request.user):
         raise Http404
     # Paginated: assignments stay confirmed after the panel completes, so the list only grows.
+    # To do: the opinions still to write; done: the submitted ones (issue #23).
+    kit = ListKit(
+        request,
+        columns=[
+            Column(
+                "reference", _("Reference"), lambda a: a.application.reference, ("application_id",)
+            ),
+            Column(
+                "applicant",
+                _("Applicant"),
+                lambda a: a.application.applicant.display_name,
+                ("application__applicant__real_name",),
+            ),
+            Column(
+                "discipline",
+                _("Discipline"),
+                lambda a: a.application.discipline,
+                ("application__discipline__name",),
+            ),
+            Column("level", _("Level sought"), lambda a: a.application.get_level_display()),
+            Column("due", _("Opinion due"), lambda a: a.due_at, ("due_at",)),
+            Column("opinion", _("Your opinion"), _opinion_state),
+            Column("series", _("Series"), lambda a: a.application.title_series, shown=False),
+            Column("round", _("Round"), lambda a: a.application.round or "", shown=False),
+        ],
+        todo=lambda: selectors.expert_assignments(request.user, submitted=False),
+        done=lambda: selectors.expert_assignments(request.user, submitted=True),
+        search=lambda queryset, text: application_search(queryset, text, "application__"),
+        date_field="due_at",
+        round_field="application__round",
+        filename="assessments",
+    )
     with joins_as_written():  # each part in index order, then its lookup rows
-        # ExpertQueue reads a page when it is sliced, that is in get_page.
-        page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "review/expert_queue.html", {"assignments": page, "page": page})
+        return kit.respond("review/expert_queue.html", {"assignments": kit.page})
+
+
+def _opinion_state(assignment) -> str:
+    opinion = one_to_one_or_none(assignment, "opinion")
+    if opinion is not None and opinion.submitted_at:
+        return str(_("submitted"))
+    if assignment.awaits_confirmation:
+        return str(_("confirm no conflict first"))
+    return str(_("draft saved") if opinion is not None else _("not started"))
 
 
 def _own_assignment(request, pk) -> Assignment:

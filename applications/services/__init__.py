@@ -19,6 +19,7 @@ from applications.services.base import (
 from applications.services.drafts import application_create, application_update
 from applications.services.eligibility import (
     SUPPLEMENT_DEFAULT_WORKING_DAYS,
+    agency_officer_assign,
     eligibility_accept,
     eligibility_reject,
     supplement_answer,
@@ -66,6 +67,7 @@ __all__ = [
     "RECOMMENDER_TOKEN_SALT",
     "SUPPLEMENT_DEFAULT_WORKING_DAYS",
     "NoticeObjections",
+    "agency_officer_assign",
     "agency_staff",
     "anyone",
     "application_create",

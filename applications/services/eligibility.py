@@ -20,11 +20,13 @@ from applications.selectors import eligibility_overdue
 from applications.services.base import (
     agency_staff,
     anyone,
+    application_locked,
     application_transition,
     reviewers_of,
     tell,
 )
 from applications.services.transitions import materials_freeze
+from titles.audit import audit_record
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.sweep import sweeper
 
@@ -228,3 +230,22 @@ __all__ = [
     "supplement_answer",
     "supplement_request",
 ]
+
+
+def agency_officer_assign(*, application: Application, actor, officer) -> Application:
+    """Agency staff give an application in their queue to one officer (issue #23), or take it
+    back (``officer=None``); audited, no version change (it is no change of the application)."""
+    if officer is not None and not permissions.is_agency_staff(officer):
+        raise RuleViolation(_("Only evaluation agency staff can be assigned."))
+    with application_locked(
+        application=application, actor=actor, allowed=permissions.can_review_eligibility
+    ) as locked:
+        locked.agency_officer = officer
+        locked.save(update_fields=["agency_officer", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="applications.agency_officer_assign",
+            obj=locked,
+            data={"officer": officer.pk if officer else None},
+        )
+    return locked

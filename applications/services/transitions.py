@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
 from applications.errors import RuleViolation
+from applications.form_pdf import submitted_form_record
 from applications.models import Application, MaterialVersion
 from applications.selectors import application_missing_items
 from applications.services.base import application_transition, reviewers_of, tell
+from titles.models import Round
 
 
 def materials_freeze(application: Application, *, now) -> None:
@@ -69,7 +71,10 @@ def _send_to_employer(
         now = timezone.now()
         locked.authenticity_declared_at = now
         locked.submitted_at = locked.submitted_at or now
+        if locked.round_id is None:
+            locked.round = Round.open_on(timezone.localdate(locked.submitted_at))
         materials_freeze(locked, now=now)
+        submitted_form_record(locked, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked
 

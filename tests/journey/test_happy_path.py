@@ -316,7 +316,7 @@ def test_one_application_through_every_stage(live_server, tmp_path):
             page.goto(url + "/review/")
             if index == 0:
                 audit.page(page, "expert-queue")
-            page.locator("main table a").first.click()
+            page.locator("main table tbody a").first.click()
             submit(page, "form[action$='/confirm/']")
             for number, dimension in enumerate(
                 ["academic", "competence", "achievements", "contributions"]

@@ -63,7 +63,7 @@ def test_assign_one_declares_a_conflict_is_replaced_all_submit(live_server):
             page = browser.new_context(locale="zh-CN").new_page()
             sign_in(page, url, person.username, keys[person.pk])
             page.goto(url + "/review/")
-            page.locator("main table a").first.click()
+            page.locator("main table tbody a").first.click()
             pages[person.pk] = page
 
         # The third expert declares a conflict and is released at once.
@@ -83,7 +83,7 @@ def test_assign_one_declares_a_conflict_is_replaced_all_submit(live_server):
         page = browser.new_context(locale="zh-CN").new_page()
         sign_in(page, url, experts[3].username, keys[experts[3].pk])
         page.goto(url + "/review/")
-        page.locator("main table a").first.click()
+        page.locator("main table tbody a").first.click()
         pages[experts[3].pk] = page
 
         for index, person in enumerate([experts[0], experts[1], experts[3]]):

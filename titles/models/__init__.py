@@ -5,7 +5,8 @@ from titles.models.calendar import *  # noqa: F403
 from titles.models.membership import *  # noqa: F403
 from titles.models.notifications import *  # noqa: F403
 from titles.models.people import *  # noqa: F403
+from titles.models.rounds import Round
 from titles.models.signin import SignInThrottle
 from titles.models.user import User
 
-__all__ = ["AuditEvent", "SignInThrottle", "User"]
+__all__ = ["AuditEvent", "Round", "SignInThrottle", "User"]
