@@ -21,10 +21,8 @@ from applications.forms import (
 )
 from applications.models import SupplementRequest
 from titles.feedback import form_decide
-from titles.page_cache import cached_by_snapshot
 
 
-@cached_by_snapshot
 @login_required
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_agency_staff(request.user):

@@ -23,12 +23,10 @@ from applications.models import InternalObjection
 from applications.objection_pages import objection_decision_answer, objection_evidence_download
 from applications.uploads import UploadRefused
 from titles.feedback import form_decide
-from titles.page_cache import cached_by_snapshot
 
 QUEUE_STATES = EMPLOYER_QUEUE_STATES
 
 
-@cached_by_snapshot
 @login_required
 def employer_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)

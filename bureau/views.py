@@ -23,7 +23,6 @@ from bureau.models import PublicObjection, SpecialIssuance
 from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
 from titles.middleware import client_ip
-from titles.page_cache import cached_by_snapshot
 
 RECEIVED_SESSION_KEY = "bureau_objection_reference"
 NOT_RUNNING = _("This notice is no longer running.")
@@ -31,7 +30,6 @@ NOT_RUNNING = _("This notice is no longer running.")
 # --- the public -----------------------------------------------------------------------------
 
 
-@cached_by_snapshot
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The public notices running now: only what may be disclosed."""
     page, notices = selectors.public_notices_page(
@@ -93,7 +91,6 @@ def _staff_only(request: HttpRequest) -> None:
 QUEUE_PAGE_SIZE = 50
 
 
-@cached_by_snapshot
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)

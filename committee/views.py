@@ -17,7 +17,6 @@ from committee.minutes import minutes_context, minutes_pdf_render
 from review.conflicts import conflicts_of
 from review.selectors import panel_summary
 from titles.feedback import form_errors_report
-from titles.page_cache import cached_by_snapshot
 from titles.voting import RULE_TEXT
 
 
@@ -99,7 +98,6 @@ _AGENDA_FIELDS = (
 )
 
 
-@cached_by_snapshot
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Not the signed minutes' PDF (a closed meeting's): the page only links to them.

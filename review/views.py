@@ -19,11 +19,9 @@ from review.models import Assignment
 from titles.db import joins_as_written, one_to_one_or_none
 from titles.enums import Role
 from titles.feedback import form_errors_report
-from titles.page_cache import cached_by_snapshot
 from titles.people import id_number_for_viewer, users_with_role
 
 
-@cached_by_snapshot
 @login_required
 def panel_queue(request: HttpRequest) -> HttpResponse:
     """Staff: the applications in panel review, with assigned and submitted counts."""
@@ -149,7 +147,6 @@ def assignment_replace(request: HttpRequest, application, assignment_pk: int) ->
     return redirect("review:assignments", pk=pk)
 
 
-@cached_by_snapshot
 @login_required
 def expert_queue(request: HttpRequest) -> HttpResponse:
     """The expert's assigned applications: only those."""
