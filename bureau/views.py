@@ -20,7 +20,6 @@ from bureau.forms import (
     SpecialIssuanceForm,
 )
 from bureau.models import PublicObjection, SpecialIssuance
-from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
 from titles.middleware import client_ip
 
@@ -97,8 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     # A page at a time (a batch notice takes the applications chosen on the page).
     applications = selectors.bureau_queue().only(*selectors.QUEUE_ROW_FIELDS)
     page = Paginator(applications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    with joins_as_written():  # a page in index order, then its lookup rows: 6 ms less planning
-        rows = selectors.bureau_queue_rows(page.object_list)
+    rows = selectors.bureau_queue_rows(page.object_list)
     return render(
         request,
         "bureau/queue.html",

@@ -6,7 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certificates.enums import VerificationMethod, VerificationResult
-from titles.choices import ChoiceLabels
 
 
 class CertificateCounter(models.Model):
@@ -68,7 +67,7 @@ class Certificate(models.Model):
         return self.number
 
 
-class Verification(ChoiceLabels, models.Model):
+class Verification(models.Model):
     """One verification by anyone: what was asked, the answer, and who asked (if signed in).
 
     The client's address is kept only as a keyed hash, enough to limit verifications per minute.

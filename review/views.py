@@ -16,7 +16,7 @@ from review.conflicts import conflicts_among
 from review.enums import AssignmentStatus
 from review.forms import AssignForm, ConflictForm, OpinionForm
 from review.models import Assignment
-from titles.db import joins_as_written, one_to_one_or_none
+from titles.db import one_to_one_or_none
 from titles.enums import Role
 from titles.feedback import form_errors_report
 from titles.people import id_number_for_viewer, users_with_role
@@ -28,8 +28,7 @@ def panel_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_panel_staff(request.user):
         raise Http404
     page = Paginator(selectors.panel_queue(), 25).get_page(request.GET.get("page"))
-    with joins_as_written():  # a page in index order, then its lookup rows
-        page.object_list = list(page.object_list)
+    page.object_list = list(page.object_list)
     return render(request, "review/panel_queue.html", {"page": page})
 
 
@@ -153,9 +152,8 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_panel_expert(request.user):
         raise Http404
     # Paginated: assignments stay confirmed after the panel completes, so the list only grows.
-    with joins_as_written():  # each part in index order, then its lookup rows
-        # ExpertQueue reads a page when it is sliced, that is in get_page.
-        page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
+    # ExpertQueue reads a page when it is sliced, that is in get_page.
+    page = Paginator(selectors.expert_queue(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "review/expert_queue.html", {"assignments": page, "page": page})
 
 
