@@ -16,13 +16,12 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
-from titles.choices import ChoiceLabels
 from titles.models.people import localised
 
 S = ApplicationState
 
 
-class Application(ChoiceLabels, models.Model):
+class Application(models.Model):
     """One person's application for a senior title. Only transitions change ``state``.
 
     The ``@transition`` methods are pure (guards only); the services in ``applications.services``
@@ -259,7 +258,7 @@ class Application(ChoiceLabels, models.Model):
         pass
 
 
-class Material(ChoiceLabels, models.Model):
+class Material(models.Model):
     """One piece of evidence in a slot; its file is in versions (never overwritten)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
@@ -312,7 +311,7 @@ class MaterialVersion(models.Model):
         return self.submitted_at is not None
 
 
-class Recommender(ChoiceLabels, models.Model):
+class Recommender(models.Model):
     """One of the "3+1": an in-field expert or the head, invited by email."""
 
     application = models.ForeignKey(
@@ -441,7 +440,7 @@ class InternalNotice(models.Model):
         return f"{self.application.reference} {self.published_at:%Y-%m-%d}"
 
 
-class Objection(ChoiceLabels, models.Model):
+class Objection(models.Model):
     """An objection to an applicant on a notice, under a real name, with a statement and
     evidence if any; open until decided (upheld or dismissed, with a reason).
 

@@ -25,10 +25,8 @@ from applications.forms import (
 from applications.models import SupplementRequest
 from titles.feedback import form_decide
 from titles.lists import Column, ListKit, application_columns
-from titles.page_cache import cached_by_snapshot
 
 
-@cached_by_snapshot
 @login_required
 def agency_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.is_agency_staff(request.user):

@@ -25,12 +25,10 @@ from applications.uploads import UploadRefused
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_decide
 from titles.lists import Column, ListKit, application_columns
-from titles.page_cache import cached_by_snapshot
 
 QUEUE_STATES = EMPLOYER_QUEUE_STATES
 
 
-@cached_by_snapshot
 @login_required
 def employer_queue(request: HttpRequest) -> HttpResponse:
     joined = ("employer", "recommending_body", "title_series", "round")

@@ -1,15 +1,17 @@
 """Benchmark: throughput and latency under load, gunicorn (2 workers, ``titles.wsgi``) on loopback.
 
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/titles_bench \
-        [--seconds 10] [--connections 8]
+        [--seconds 10] [--connections 8] [--write-rate 5]
 
 Starts gunicorn with ``bench.settings`` (the project plus ``/bench/bare/``), then loads each page
 in turn for ``--seconds`` from this process: ``--connections`` threads, each with one keep-alive
 HTTP/1.1 connection, requesting as fast as answers come. Signed-in pages use a session created in
 the database beforehand (verified for staff roles, as ``tests.factories.sign_in_verified`` does).
-Each connection keeps the CSRF cookie it is given and sends it back, as a browser does. Then the
-same again with the page cache off (``PAGE_CACHE_SECONDS=0``: every request rendered). Prints
-requests/s and p95 latency, each with its ratio to the bare view under the same load.
+Each connection keeps the CSRF cookie it is given and sends it back, as a browser does. While a
+page is loaded, ``bench/writer.py`` commits ``--write-rate`` times a second (default 5) the
+writes users make (sessions, drafts, uploads, notifications, verifications): real traffic reads
+while others write. Then the same again with nothing written, for comparison. Prints requests/s
+and p95 latency, each with its ratio to the bare view under the same load in the same run.
 The load client runs on the same (small, shared) machine, so it takes CPU from the server; the
 ratios, not the absolute numbers, are what to read. Nothing here is asserted by the tests.
 """
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import pages, session_cookie, setup  # noqa: E402
+from bench.writer import Writer  # noqa: E402
 
 LOADED = ["bare view (baseline)", "applicant dashboard", "agency queue", "verification"]
 
@@ -115,7 +118,8 @@ def load(port: int, url: str, cookie: str | None, seconds: float, connections: i
 
 
 def serve_and_load(targets, cookies: dict, arguments, extra_env: dict) -> list[dict]:
-    """Start gunicorn (with ``extra_env``), load each page in turn, stop it."""
+    """Start gunicorn (with ``extra_env``), load each page in turn while the writer commits
+    ``arguments.write_rate`` times a second (0: nothing written), stop it."""
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **extra_env}
     server = subprocess.Popen(
@@ -139,9 +143,16 @@ def serve_and_load(targets, cookies: dict, arguments, extra_env: dict) -> list[d
     results = []
     try:
         wait_ready(port)
+        rate = getattr(arguments, "write_rate", 0)
         for page in targets:
             load(port, page.url, cookies[page.name], 1.0, arguments.connections)  # warm up
-            row = load(port, page.url, cookies[page.name], arguments.seconds, arguments.connections)
+            started = time.monotonic()
+            with Writer(os.environ["DATABASE_URL"], rate) as writer:
+                row = load(
+                    port, page.url, cookies[page.name], arguments.seconds, arguments.connections
+                )
+            commits = sum(writer.commits.values())
+            row["writes_per_s"] = commits / (time.monotonic() - started)
             results.append({"page": page.name, "url": page.url, **row})
     finally:
         server.terminate()
@@ -154,6 +165,9 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--write-rate", type=float, default=5, help="commits per second by the writer (0: none)"
+    )
     parser.add_argument("--json", help="also write the results to this file")
     arguments = parser.parse_args()
     setup(arguments.database_url)
@@ -163,29 +177,30 @@ def main() -> None:
     cookies = {page.name: session_cookie(page) for page in targets}
     connection.close()
     results = serve_and_load(targets, cookies, arguments, {})
-    # The same pages rendered on every request, for comparison: the page cache off.
-    rendered = serve_and_load(targets, cookies, arguments, {"PAGE_CACHE_SECONDS": "0"})
-    for row, plain in zip(results, rendered, strict=True):
-        row["rendered_rps"] = plain["rps"]
-        row["rendered_rps_ratio"] = plain["rps"] / rendered[0]["rps"]
-        row["rendered_p95_ms"] = plain["p95_ms"]
-    bare = results[0]
-    for row in results:
+    # The same pages with nothing written, for comparison.
+    idle_arguments = argparse.Namespace(**{**vars(arguments), "write_rate": 0})
+    idle = serve_and_load(targets, cookies, idle_arguments, {})
+    bare, idle_bare = results[0], idle[0]
+    for row, quiet in zip(results, idle, strict=True):
         row["rps_ratio"] = row["rps"] / bare["rps"]
         row["p95_ratio"] = row["p95_ms"] / bare["p95_ms"]
+        row["idle_rps"] = quiet["rps"]
+        row["idle_rps_ratio"] = quiet["rps"] / idle_bare["rps"]
+        row["idle_p95_ms"] = quiet["p95_ms"]
     print(
         f"\nload: gunicorn 2 workers, {arguments.connections} connections, "
-        f"{arguments.seconds:g} s per page"
+        f"{arguments.seconds:g} s per page, a writer committing {arguments.write_rate:g}/s "
+        "(sessions, drafts, uploads, notifications, verifications)"
     )
     print(
         f"{'page':24} {'requests/s':>10} {'vs bare':>8} {'p95 ms':>8} {'vs bare':>8} "
-        f"{'rendered req/s':>14} {'vs bare':>8}  statuses"
+        f"{'writes/s':>8} {'idle req/s':>10} {'vs bare':>8}  statuses"
     )
     for row in results:
         print(
             f"{row['page']:24} {row['rps']:>10.1f} {row['rps_ratio']:>8.0%} {row['p95_ms']:>8.1f} "
-            f"{row['p95_ratio']:>8.1f} {row['rendered_rps']:>14.1f} "
-            f"{row['rendered_rps_ratio']:>8.0%}  {row['statuses']}"
+            f"{row['p95_ratio']:>8.1f} {row['writes_per_s']:>8.1f} {row['idle_rps']:>10.1f} "
+            f"{row['idle_rps_ratio']:>8.0%}  {row['statuses']}"
         )
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(results))

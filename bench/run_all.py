@@ -18,8 +18,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 TARGET_QUERIES = 12
-TARGET_P95_RATIO = 3
-TARGET_RPS_RATIO = 0.40
+TARGET_SQL_RATIO = 3  # a list page's median server time, at most this times its own SQL time
+TARGET_RPS_RATIO = {"agency queue": 0.20, "applicant dashboard": 0.30}  # of the bare view's
+TARGET_DETAIL_P95_MS = {"detail as agency": 15}
 
 
 def run(script: str, *arguments: str) -> None:
@@ -32,20 +33,23 @@ def main() -> None:
     parser.add_argument("--base-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--generate", action="store_true")
     parser.add_argument("--seconds", default="10", help="load per page")
+    parser.add_argument("--write-rate", default="5", help="commits per second while measuring")
     arguments = parser.parse_args()
     small, large = f"{arguments.base_url}/titles_bench_1k", f"{arguments.base_url}/titles_bench"
     if arguments.generate:
         run("generate.py", "--applications", "1000", "--database-url", small)
         run("generate.py", "--applications", "100000", "--database-url", large)
     out = Path(tempfile.mkdtemp(prefix="titles-bench-"))
-    run("pages.py", "--database-url", small, "--json", str(out / "pages_1k.json"))
-    run("pages.py", "--database-url", large, "--json", str(out / "pages_100k.json"))
+    rate = ("--write-rate", arguments.write_rate)
+    run("pages.py", "--database-url", small, *rate, "--json", str(out / "pages_1k.json"))
+    run("pages.py", "--database-url", large, *rate, "--json", str(out / "pages_100k.json"))
     run(
         "load.py",
         "--database-url",
         large,
         "--seconds",
         arguments.seconds,
+        *rate,
         "--json",
         str(out / "load.json"),
     )
@@ -60,18 +64,16 @@ def main() -> None:
     queries_small = {row["page"]: row["queries"] for row in small_pages["pages"]}
     print(
         f"\nSummary: pages at {small_pages['applications']:,} and "
-        f"{large_pages['applications']:,} applications; targets: queries <= {TARGET_QUERIES} "
-        f"and constant, list p95 <= {TARGET_P95_RATIO}x bare, "
-        f"load >= {TARGET_RPS_RATIO:.0%} of bare"
+        f"{large_pages['applications']:,} applications, a writer committing "
+        f"{arguments.write_rate}/s throughout; targets: queries <= {TARGET_QUERIES} and constant, "
+        f"a list's median <= {TARGET_SQL_RATIO}x its own SQL time, under load "
+        + ", ".join(f"{name} >= {ratio:.0%}" for name, ratio in TARGET_RPS_RATIO.items())
+        + " of the bare view's requests/s, "
+        + ", ".join(f"{name} p95 <= {ms} ms" for name, ms in TARGET_DETAIL_P95_MS.items())
     )
-    header = (
-        f"{'page':22} {'q 1k':>5} {'q 100k':>6} {'p95 ms':>8} {'p95/bare':>8} {'rendered':>8} "
-        f"{'req/s':>7} {'vs bare':>7} {'load p95':>8}  met"
-    )
-    print(header)
     print(
-        "(queries: of a rendered request; p95: as served, marked pages from the cache while "
-        "nothing is written; rendered: p95/bare rendering every time)"
+        f"{'page':22} {'q 1k':>5} {'q 100k':>6} {'median':>7} {'SQL ms':>7} {'x SQL':>6} "
+        f"{'p95 ms':>7} {'p95/bare':>8} {'req/s':>7} {'vs bare':>7} {'idle':>6}  met"
     )
     for row in large_pages["pages"]:
         name = row["page"]
@@ -81,19 +83,29 @@ def main() -> None:
         constant = queries_small[name] == row["queries"]
         met = [constant and row["queries"] <= TARGET_QUERIES]
         if row["is_list"] and name != "bare view (baseline)":
-            met.append(row["ratio_p95"] <= TARGET_P95_RATIO)
-        if loaded and name != "bare view (baseline)":
-            met.append(loaded["rps_ratio"] >= TARGET_RPS_RATIO)
+            met.append(row["sql_ms"] > 0 and row["median_ms"] <= TARGET_SQL_RATIO * row["sql_ms"])
+        if name in TARGET_DETAIL_P95_MS:
+            met.append(row["p95_ms"] <= TARGET_DETAIL_P95_MS[name])
+        if loaded and name in TARGET_RPS_RATIO:
+            met.append(loaded["rps_ratio"] >= TARGET_RPS_RATIO[name])
+        per_sql = row["median_ms"] / row["sql_ms"] if row["sql_ms"] else 0
         print(
-            f"{name:22} {queries_small[name]:>5} {row['queries']:>6} {row['p95_ms']:>8.1f} "
-            f"{row['ratio_p95']:>8.1f} {row['rendered_ratio_p95']:>8.1f} "
+            f"{name:22} {queries_small[name]:>5} {row['queries']:>6} {row['median_ms']:>7.1f} "
+            f"{row['sql_ms']:>7.2f} {per_sql:>6.1f} {row['p95_ms']:>7.1f} "
+            f"{row['ratio_p95']:>8.1f} "
             + (
-                f"{loaded['rps']:>7.1f} {loaded['rps_ratio']:>7.0%} {loaded['p95_ms']:>8.1f}"
+                f"{loaded['rps']:>7.1f} {loaded['rps_ratio']:>7.0%} "
+                f"{loaded['idle_rps_ratio']:>6.0%}"
                 if loaded
-                else f"{'':>7} {'':>7} {'':>8}"
+                else f"{'':>7} {'':>7} {'':>6}"
             )
             + f"  {'yes' if all(met) else 'NO'}"
         )
+    print(
+        "(median, SQL ms, p95: in process, server time and the time PostgreSQL itself took for "
+        "the page's queries; req/s and vs bare: gunicorn under load with the writer; idle: the "
+        "same ratio with nothing written)"
+    )
     print(
         f"sweep, {sweep['open']:,} open: nothing due {sweep['idle_median_ms']:.0f} ms "
         "(target < 1000)"

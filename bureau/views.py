@@ -27,11 +27,9 @@ from bureau.forms import (
 )
 from bureau.models import PublicObjection, SpecialIssuance
 from titles.confirm import confirmation_page, is_confirmed
-from titles.db import joins_as_written
 from titles.feedback import form_decide, form_errors_report
 from titles.lists import Column, ListKit, application_columns, through, xlsx_response
 from titles.middleware import client_ip
-from titles.page_cache import cached_by_snapshot
 
 RECEIVED_SESSION_KEY = "bureau_objection_reference"
 NOT_RUNNING = _("This notice is no longer running.")
@@ -39,7 +37,6 @@ NOT_RUNNING = _("This notice is no longer running.")
 # --- the public -----------------------------------------------------------------------------
 
 
-@cached_by_snapshot
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The public notices running now: only what may be disclosed; searchable, exportable."""
     query = request.GET.get("q", "")[:100]
@@ -140,7 +137,6 @@ def _staff_only(request: HttpRequest) -> None:
 QUEUE_PAGE_SIZE = 50
 
 
-@cached_by_snapshot
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
@@ -149,8 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     kit = bureau_list(request)
     if kit.wants_export:
         return kit.export()
-    with joins_as_written():  # a page in index order, then its lookup rows: 6 ms less planning
-        rows = kit.page.rows
+    rows = kit.page.rows
     # The applications kept from other pages (the batch across pages): chosen again here,
     # carried as hidden fields elsewhere, so that publishing takes them all.
     kept = {int(pk): version for pk, version in request.session.get(BATCH_SESSION_KEY, {}).items()}

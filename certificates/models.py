@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.enums import VerificationMethod, VerificationResult
 from committee.models import Committee
-from titles.choices import ChoiceLabels
 from titles.models.people import localised
 
 # The bureau's one name (issue 22): in Chinese as certificates state it, and in English.
@@ -92,7 +91,7 @@ class Certificate(models.Model):
         return localised(self.committee_name, name_en or "")
 
 
-class Verification(ChoiceLabels, models.Model):
+class Verification(models.Model):
     """One verification by anyone: what was asked, the answer, and who asked (if signed in).
 
     The client's address is kept only as a keyed hash, enough to limit verifications per minute.

@@ -1,12 +1,9 @@
 """Thin views: public verification (no sign-in), the holder's download, and bureau staff's
 revocation and batch issuance."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -24,7 +21,6 @@ from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
 from titles.lists import Column, ListKit
 from titles.middleware import client_ip
-from titles.page_cache import cached_by_snapshot, keep, kept, request_key
 
 RATE_LIMITED = _(
     "Too many verifications from your network in the last minute. Please wait a minute and "
@@ -36,47 +32,12 @@ def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
-# How long a rendered answer is kept (its key holds everything it shows, so only for memory).
-ANSWER_KEPT_SECONDS = 60
-
-
-def _answer_key(request: HttpRequest, *, outcome, shown, holder: str, method: str) -> str | None:
-    """The key of a rendered answer, or None where it must be rendered: a visitor without the
-    CSRF cookie gets a new secret (never another visitor's), a signed-in person's header shows
-    their name and unread count, and flash messages are shown once."""
-    if (
-        request.method != "GET"
-        or settings.CSRF_COOKIE_NAME not in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
-        or request.user.is_authenticated
-    ):
-        return None
-    shown_parts = (
-        [
-            str(shown.pk),
-            services.data_canonical(services.certificate_data(shown)).decode(),
-            shown.revoked_at.isoformat() if shown.revoked_at else "",
-            holder,
-        ]
-        if shown
-        else []
-    )
-    return request_key(request, "verify", get_language(), str(outcome.result), method, *shown_parts)
-
-
 def _answer(request: HttpRequest, *, outcome, disclose: bool, method: str) -> HttpResponse:
-    """The answer page. Every verification is recorded before this (``certificate_verify``);
-    only the rendering of an identical answer to the same visitor is kept."""
+    """The answer page. Every verification is recorded before this (``certificate_verify``)."""
     certificate = outcome.certificate
     shown = certificate if outcome.result != VerificationResult.UNKNOWN else None
     holder = (shown.holder_name if disclose else _mask_name(shown.holder_name)) if shown else ""
-    key = _answer_key(request, outcome=outcome, shown=shown, holder=holder, method=method)
-    if key is not None:
-        content = kept(key)
-        if content is not None:
-            get_token(request)  # the CSRF cookie is renewed as when the page is rendered
-            return HttpResponse(content)
-    response = render(
+    return render(
         request,
         "certificates/verify.html",
         {
@@ -97,9 +58,6 @@ def _answer(request: HttpRequest, *, outcome, disclose: bool, method: str) -> Ht
             "holder": holder,
         },
     )
-    if key is not None:
-        keep(key, response.content, timeout=ANSWER_KEPT_SECONDS)
-    return response
 
 
 def _limited(request: HttpRequest) -> HttpResponse:
@@ -316,7 +274,6 @@ def notice_progress(request: HttpRequest, pk: int) -> JsonResponse:
 CERTIFICATE_STATES = [("valid", _("Valid")), ("revoked", _("Revoked"))]
 
 
-@cached_by_snapshot
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """Bureau staff: every certificate, valid or revoked, with how often it was verified."""

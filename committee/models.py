@@ -12,7 +12,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from committee.enums import BallotStatus, MeetingStatus
-from titles.choices import ChoiceLabels
 from titles.models.people import localised
 
 
@@ -70,7 +69,7 @@ class Committee(models.Model):
         return localised(self.name, self.name_en)
 
 
-class Meeting(ChoiceLabels, models.Model):
+class Meeting(models.Model):
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("committee")
     )
@@ -128,7 +127,7 @@ class Attendance(models.Model):
         return f"{self.meeting}: {self.member}"
 
 
-class AgendaItem(ChoiceLabels, models.Model):
+class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     application = models.ForeignKey(
         "applications.Application", on_delete=models.PROTECT, related_name="agenda_items"

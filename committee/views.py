@@ -24,7 +24,6 @@ from review.selectors import panel_summary
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
 from titles.lists import Column, ListKit, application_columns, xlsx_response
-from titles.page_cache import cached_by_snapshot
 from titles.voting import RULE_TEXT
 
 
@@ -106,7 +105,6 @@ _AGENDA_FIELDS = (
 )
 
 
-@cached_by_snapshot
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Not the signed minutes' PDF (a closed meeting's): the page only links to them.

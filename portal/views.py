@@ -17,7 +17,6 @@ from committee.selectors import application_committee_items
 from portal import selectors
 from review import sections as review_sections
 from titles.enums import Role
-from titles.page_cache import cached_by_snapshot
 from titles.people import dashboard_role_panels
 
 
@@ -63,7 +62,6 @@ ROLE_PANELS = {
 }
 
 
-@cached_by_snapshot
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One panel per role the person holds, each filled by its role's stage."""

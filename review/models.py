@@ -14,7 +14,6 @@ from review.enums import (
     Dimension,
     Recommendation,
 )
-from titles.choices import ChoiceLabels
 
 
 class Panel(models.Model):
@@ -62,7 +61,7 @@ class Panel(models.Model):
         return self.name
 
 
-class Assignment(ChoiceLabels, models.Model):
+class Assignment(models.Model):
     """One panel expert assigned to one application; the object permission follows it."""
 
     application = models.ForeignKey(
@@ -149,7 +148,7 @@ def _justification_field(dimension: Dimension) -> models.TextField:
     return models.TextField(dimension.label, blank=True)
 
 
-class Opinion(ChoiceLabels, models.Model):
+class Opinion(models.Model):
     """An expert's written, scored opinion. A draft saves as it is; a submitted one is frozen."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="opinion")

@@ -16,15 +16,13 @@ from review.conflicts import conflicts_among
 from review.enums import AssignmentStatus
 from review.forms import AssignForm, ConflictForm, OpinionForm
 from review.models import Assignment
-from titles.db import joins_as_written, one_to_one_or_none
+from titles.db import one_to_one_or_none
 from titles.enums import Role
 from titles.feedback import form_errors_report
 from titles.lists import Column, ListKit, application_columns, application_search
-from titles.page_cache import cached_by_snapshot
 from titles.people import users_with_role
 
 
-@cached_by_snapshot
 @login_required
 def panel_queue(request: HttpRequest) -> HttpResponse:
     """Staff: the applications in panel review, with assigned and submitted counts."""
@@ -50,8 +48,7 @@ def panel_queue(request: HttpRequest) -> HttpResponse:
         round_field="round",
         filename="panel",
     )
-    with joins_as_written():  # a page in index order, then its lookup rows
-        return kit.respond("review/panel_queue.html")
+    return kit.respond("review/panel_queue.html")
 
 
 def _staff_only(request) -> None:
@@ -168,7 +165,6 @@ def assignment_replace(request: HttpRequest, application, assignment_pk: int) ->
     return redirect("review:assignments", pk=pk)
 
 
-@cached_by_snapshot
 @login_required
 def expert_queue(request: HttpRequest) -> HttpResponse:
     """The expert's assigned applications: only those."""
@@ -207,8 +203,7 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
         round_field="application__round",
         filename="assessments",
     )
-    with joins_as_written():  # each part in index order, then its lookup rows
-        return kit.respond("review/expert_queue.html", {"assignments": kit.page})
+    return kit.respond("review/expert_queue.html", {"assignments": kit.page})
 
 
 def _opinion_state(assignment) -> str:

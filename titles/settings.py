@@ -90,9 +90,6 @@ MIDDLEWARE = [
     "titles.middleware.ProxyHeadersMiddleware",
     # The request id, the request log line and the request metrics (titles.middleware_ops).
     "titles.middleware_ops.RequestObservabilityMiddleware",
-    # Outermost: a marked page seen by the same request on unchanged data is answered from the
-    # cache before sessions or users are loaded (titles/page_cache.py).
-    "titles.page_cache.SnapshotPageCacheMiddleware",
     # Before anything loads the user: the request's role-name cache is open.
     "titles.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -114,9 +111,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
-
-# How long a kept page may lag the clock (deadlines passing, a notice ending); 0 turns it off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "titles.wsgi.application"

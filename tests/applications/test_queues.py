@@ -85,6 +85,18 @@ def agency_client(client):
     return client
 
 
+def test_the_agency_filter_escapes_what_an_organization_is_named(client):
+    hostile = organization(name='"><script>alert(1)</script>&')
+    hostile.name_en = hostile.name  # the page is in English
+    hostile.save()
+    agency_client(client)
+    page = client.get("/agency/").content.decode()
+    assert "<script>alert(1)" not in page
+    assert (
+        f'<option value="{hostile.pk}">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;' in page
+    )
+
+
 def test_the_agency_filter_offers_every_organization_and_keeps_the_choice(client):
     chosen = organization(name="北京量子科技有限公司")
     association = organization(OrganizationKind.INDUSTRY_ASSOCIATION, name="北京软件行业协会")

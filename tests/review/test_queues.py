@@ -89,8 +89,7 @@ def test_every_page_of_the_expert_queue_takes_a_fixed_number_of_queries(
     url = reverse("review:expert_queue") + f"?page={page_number}"
     client.get(url)
     # session, user, device, rounds, count, the page's ids and rows; SET and RESET of
-    # titles.db.joins_as_written
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         page = client.get(url).content.decode()
     listed = [int(pk) for pk in re.findall(r'href="/review/(\d+)/"', page)]
     expected = made[3:]  # to write, by due date
