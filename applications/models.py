@@ -536,3 +536,34 @@ class SupplementItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class DeclaredConflict(models.Model):
+    """A conflict of interest a person declared with an application, at any stage (rule 5).
+
+    It follows the person, not the stage: whoever declared one is a party to the application
+    (``applications.parties``) and is refused, or recused, at every later stage.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declared_conflicts"
+    )
+    stage = models.CharField(_("stage"), max_length=20)
+    reason = models.TextField(_("declared conflict"))
+    declared_at = models.DateTimeField(_("declared at"))
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        ordering = ["declared_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "person"], name="declared_conflict_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.person}"

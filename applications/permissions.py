@@ -7,6 +7,7 @@ from applications.enums import (
     WITHDRAWABLE_STATES,
     ApplicationState,
 )
+from applications.parties import is_party
 from titles.people import organizations_reviewable_by
 from titles.permissions import is_agency_staff, is_applicant
 
@@ -25,6 +26,7 @@ __all__ = [
     "has_open_application",
     "is_agency_staff",
     "is_applicant_of",
+    "is_party",
     "reviews_for_organization",
 ]
 
@@ -61,9 +63,12 @@ def can_return(user, application) -> bool:
 
 
 def can_review(user, application) -> bool:
-    """The employer reviewer (or the freelancer's recommending body) acting on a submitted one."""
-    return application.state != ApplicationState.DRAFT and reviews_for_organization(
-        user, application.reviewing_organization_id
+    """The employer reviewer (or the freelancer's recommending body) acting on a submitted one,
+    never on one they are a party to (rule 5: their own, one they recommend)."""
+    return (
+        application.state != ApplicationState.DRAFT
+        and reviews_for_organization(user, application.reviewing_organization_id)
+        and not is_party(user, application)
     )
 
 
@@ -87,7 +92,11 @@ def can_start_application(user, applications) -> bool:
 
 
 def can_review_eligibility(user, application) -> bool:
-    return application.state in AGENCY_QUEUE_STATES and is_agency_staff(user)
+    return (
+        application.state in AGENCY_QUEUE_STATES
+        and is_agency_staff(user)
+        and not is_party(user, application)
+    )
 
 
 def can_answer_supplement(user, application) -> bool:

@@ -353,7 +353,7 @@ def _public_objection_upheld(*, application: Application, objection, actor, reas
 
 PUBLIC_NOTICE_OBJECTIONS = NoticeObjections(
     audit_prefix="public_notice",
-    may_decide=lambda actor, application: permissions.is_bureau_staff(actor),
+    may_decide=permissions.may_decide_objection,
     decidable=permissions.can_decide_objection,  # while the applicant is on the notice
     uphold=_public_objection_upheld,
 )

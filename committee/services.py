@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from applications.parties import conflict_declare
 from applications.services import application_transition, tell
 from committee import crypto, permissions, selectors
 from committee.enums import BallotStatus, Choice, MeetingStatus
@@ -167,6 +168,10 @@ def recusal_declare(*, item: AgendaItem, member, actor, reason: str) -> Recusal:
             item=item, member=member, defaults={"reason": reason[:500]}
         )
         if created:
+            # Rule 5: a conflict the member declares follows them to every later stage.
+            conflict_declare(
+                application=item.application, person=member, stage="committee", reason=reason[:500]
+            )
             audit_record(
                 actor=actor,
                 action="committee.recusal",
@@ -209,6 +214,17 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
                     reason=text[:500],
                     data={"item": item.pk, "member": member.pk, "automatic": True},
                 )
+        # Rule 6: a ballot opens only when someone present may vote; everyone recused would
+        # read as "not approved". Refused (the automatic recusals with it): the item stays
+        # pending and the application awaits another meeting.
+        if not present - selectors.recused_member_ids(item):
+            raise RuleViolation(
+                _(
+                    "Every member present is recused for this application, so nobody may vote "
+                    "on it: the ballot cannot open. The application stays awaiting the "
+                    "committee for another meeting."
+                )
+            )
         item.ballot_salt = crypto.ballot_salt_new()
         item.public_key = crypto.item_public_key(item_id=item.pk, salt=item.ballot_salt)
         item.status = BallotStatus.OPEN

@@ -222,6 +222,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": panel_summary(application=application),
             "recommenders": active_recommenders(application),
             "recusals": recusals,
+            "my_recusal": next((r for r in recusals if r.member_id == me.pk), None),
             "my_conflicts": conflicts_of(me, application) if pending else [],
             "present_count": len(present),
             "eligible_count": len(present - recused),

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application
+from applications.parties import conflict_declare
 from applications.services import anyone, application_transition, tell
 from review import permissions
 from review.conflicts import conflicts_of
@@ -234,6 +235,10 @@ def assignment_declare_conflict(*, assignment: Assignment, actor, reason: str) -
         if _has_submitted(locked):
             raise RuleViolation(_("The opinion was submitted: it can no longer be withdrawn."))
         _end(locked, status=AssignmentStatus.RELEASED, now=timezone.now(), reason=reason[:TEXT_MAX])
+        # Rule 5: the conflict follows the person to every later stage.
+        conflict_declare(
+            application=locked.application, person=actor, stage="panel", reason=reason[:TEXT_MAX]
+        )
         audit_record(
             actor=actor,
             action="panel.declare_conflict",

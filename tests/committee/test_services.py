@@ -336,3 +336,58 @@ def test_nothing_of_the_result_reaches_the_applicant_until_the_meeting_closes():
     assert list(
         Notification.objects.filter(recipient=applicant).values_list("kind", flat=True)
     ) == ["committee_approved"]
+
+
+@pytest.mark.django_db
+def test_a_conflict_declared_on_the_panel_recuses_the_member_at_the_ballot():
+    from review import services as review_services
+    from review.models import Assignment
+    from tests.review.factories import staff
+
+    _meeting, [item], voters, chairman = in_session(members=3)
+    member = voters[1]
+    # The member also sits on the panel: assigned, declared a conflict there, released.
+    assignment = Assignment.objects.create(
+        application=item.application,
+        expert=member,
+        assigned_by=staff(),
+        assigned_at=item.application.updated_at,
+    )
+    Application.objects.filter(pk=item.application_id).update(state=S.PANEL_REVIEW)
+    review_services.assignment_declare_conflict(
+        assignment=assignment, actor=member, reason="曾与申报人合作项目"
+    )
+    Application.objects.filter(pk=item.application_id).update(state=S.COMMITTEE_REVIEW)
+    services.ballot_open(item=item, actor=chairman)
+    recusal = Recusal.objects.get(item=item)
+    assert (recusal.member_id, recusal.automatic) == (member.pk, True)
+    assert recusal.reason == "declared a conflict of interest: 曾与申报人合作项目"
+    with pytest.raises(RuleViolation, match="You are recused"):
+        services.ballot_cast(item=item, member=member, choice="consent")
+
+
+@pytest.mark.django_db
+def test_a_recusal_declared_in_one_meeting_follows_the_member_to_the_next():
+    _meeting, [item], voters, _chairman = in_session(members=2)
+    services.recusal_declare(item=item, member=voters[1], actor=voters[1], reason="近亲属")
+    from applications.parties import is_party
+
+    assert is_party(voters[1], item.application)
+
+
+@pytest.mark.django_db
+def test_ballot_open_is_refused_when_every_member_present_is_recused():
+    meeting, [item], voters, chairman = in_session(members=1)
+    services.recusal_declare(item=item, member=voters[1], actor=chairman, reason="近亲属")
+    add_recommender(item.application, "expert", email=chairman.email)
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_open(item=item, actor=chairman)
+    assert str(error.value.message) == (
+        "Every member present is recused for this application, so nobody may vote on it: the "
+        "ballot cannot open. The application stays awaiting the committee for another meeting."
+    )
+    item.refresh_from_db()
+    assert (item.status, item.public_key, item.approved) == (BallotStatus.PENDING, None, None)
+    assert list(Recusal.objects.filter(item=item).values_list("automatic", flat=True)) == [False]
+    services.meeting_close(meeting=meeting, actor=chairman)
+    assert Application.objects.get(pk=item.application_id).state == S.COMMITTEE_REVIEW

@@ -182,3 +182,34 @@ def test_application_page_shows_the_committee_decision_to_a_member():
     html = page.content.decode()
     assert "2 consent of 2 present" in html
     assert f'href="/committee/meetings/{meeting.pk}/minutes/"' in html
+
+
+@pytest.mark.django_db
+def test_item_page_tells_a_recused_member_why():
+    from applications.parties import conflict_declare
+
+    _meeting, [item], voters, chairman = in_session(members=2)
+    conflict_declare(
+        application=item.application, person=voters[1], stage="panel", reason="曾是其导师"
+    )
+    services.ballot_open(item=item, actor=chairman)
+    client = client_of(voters[1])
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/committee/items/{item.pk}/").content.decode()
+    assert (
+        '<p class="overdue my-recusal">You are recused for this application and do not vote: '
+        "declared a conflict of interest: 曾是其导师</p>" in html
+    )
+    assert "Cast my vote" not in html
+
+
+@pytest.mark.django_db
+def test_item_page_refuses_a_ballot_nobody_may_vote_on_with_the_reason():
+    _meeting, [item], _voters, chairman = in_session(members=0)
+    services.recusal_declare(item=item, member=chairman, actor=chairman, reason="近亲属")
+    client = client_of(chairman)
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/committee/items/{item.pk}/ballot/open/", follow=True)
+    assert "Every member present is recused for this application" in page.content.decode()
+    item.refresh_from_db()
+    assert item.ballot_pending
