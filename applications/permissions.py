@@ -8,6 +8,7 @@ from applications.enums import (
     ApplicationState,
 )
 from applications.parties import is_party
+from titles.db import one_to_one_or_none
 from titles.people import organizations_reviewable_by
 from titles.permissions import is_agency_staff, is_applicant
 
@@ -28,6 +29,7 @@ __all__ = [
     "is_applicant_of",
     "is_party",
     "reviews_for_organization",
+    "supplement_deadline_passed",
 ]
 
 
@@ -97,6 +99,15 @@ def can_review_eligibility(user, application) -> bool:
         and is_agency_staff(user)
         and not is_party(user, application)
     )
+
+
+def supplement_deadline_passed(application, *, now) -> bool:
+    """The supplement request is still open in the state, but its deadline has passed: the
+    applicant may no longer answer or upload, whether or not the sweep has run (rule 3)."""
+    if application.state != ApplicationState.SUPPLEMENT_REQUESTED:
+        return False
+    request = one_to_one_or_none(application, "supplement_request")
+    return request is not None and now > request.due_at
 
 
 def can_answer_supplement(user, application) -> bool:

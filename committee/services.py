@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,40 @@ def agenda_add(*, meeting: Meeting, application: Application, actor) -> AgendaIt
             data={"meeting": meeting.pk},
         )
     return item
+
+
+def agenda_leave_on_withdrawal(*, application: Application, actor) -> list[AgendaItem]:
+    """The application was withdrawn (rule 11): take it off every agenda whose ballot on it has
+    not opened (meetings not closed); audited, and each meeting's chairman told. Called in the
+    withdrawal's transaction. A ballot already open or closed stays as it is."""
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(application=application, status=BallotStatus.PENDING)
+        .exclude(meeting__status=MeetingStatus.CLOSED)
+        .select_related("meeting__committee__chairman")
+    )
+    for item in items:
+        meeting = item.meeting
+        item.delete()
+        audit_record(
+            actor=actor,
+            action="committee.agenda_leave",
+            obj=meeting,
+            data={"application": application.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="committee.agenda_leave",
+            obj=application,
+            data={"meeting": meeting.pk},
+        )
+        tell(
+            [meeting.committee.chairman],
+            application,
+            "application_withdrawn",
+            url=reverse("committee:meeting", args=[meeting.pk]),
+        )
+    return items
 
 
 def meeting_open(*, meeting: Meeting, actor) -> Meeting:

@@ -257,6 +257,33 @@ def assignment_declare_conflict(*, assignment: Assignment, actor, reason: str) -
         return locked
 
 
+def assignments_end_on_withdrawal(*, application: Application, actor) -> list[Assignment]:
+    """The application was withdrawn (rule 11): end its standing assignments, with their
+    object permissions and opinion deadlines, so that the experts' queues stop listing it;
+    audited and each expert told. Called in the withdrawal's transaction."""
+    now = timezone.now()
+    ended = list(
+        Assignment.objects.select_for_update()
+        .filter(application=application, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+        .select_related("expert", "application")
+    )
+    for assignment in ended:
+        _end(assignment, status=AssignmentStatus.WITHDRAWN, now=now)
+        audit_record(
+            actor=actor,
+            action="panel.end_on_withdrawal",
+            obj=application,
+            data={"assignment": assignment.pk, "expert": assignment.expert_id},
+        )
+    tell(
+        [assignment.expert for assignment in ended],
+        application,
+        "application_withdrawn",
+        url=reverse("review:expert_queue"),
+    )
+    return ended
+
+
 # --- opinions ---------------------------------------------------------------------------------
 
 OPINION_FIELDS = [

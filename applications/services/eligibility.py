@@ -24,7 +24,7 @@ from applications.services.base import (
     reviewers_of,
     tell,
 )
-from applications.services.transitions import materials_freeze
+from applications.services.transitions import deadlines_close_all, materials_freeze
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.sweep import sweeper
 
@@ -189,8 +189,7 @@ def supplements_sweep(now: datetime) -> list[str]:
                 request = SupplementRequest.objects.select_for_update().get(application=locked)
                 request.withdrawn_at = now
                 request.save(update_fields=["withdrawn_at"])
-                deadline_close(obj=request, field="due_at")
-                deadline_close(obj=locked, field="eligibility_due_at")
+                deadlines_close_all(locked)
                 people = [locked.applicant, *reviewers_of(locked), *agency_staff()]
                 tell(people, locked, "supplement_deemed_withdrawn")
         except ChangedMeanwhile:
