@@ -13,14 +13,16 @@ from committee.models import AgendaItem, Attendance, Committee, Meeting, Partici
 def committees_of(user) -> QuerySet[Committee]:
     if not getattr(user, "is_authenticated", False):
         return Committee.objects.none()
-    return Committee.objects.filter(Q(members=user) | Q(chairman=user)).distinct()
+    return Committee.objects.filter(
+        Q(members=user) | Q(chairman=user) | Q(vice_chairman=user)
+    ).distinct()
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     """Meetings of the committees the user sits on (a member or the chairman)."""
     return (
         Meeting.objects.filter(committee__in=committees_of(user).values("pk"))
-        .select_related("committee", "committee__chairman")
+        .select_related("committee", "committee__chairman", "presided_by")
         .defer("minutes_pdf")  # the signed PDF is read only where it is served (loaded on use)
     )
 
@@ -49,10 +51,21 @@ def applications_on_agenda_of(user) -> QuerySet[Application] | None:
 
 
 def committee_voters(committee) -> list:
-    """Every voting member: the members and the chairman, by name."""
+    """Every voting member: the members, the chairman and the vice-chairman, by name."""
     people = {user.pk: user for user in committee.members.all()}
     people.setdefault(committee.chairman_id, committee.chairman)
+    if committee.vice_chairman_id is not None:
+        people.setdefault(committee.vice_chairman_id, committee.vice_chairman)
     return sorted(people.values(), key=lambda user: (user.display_name, user.pk))
+
+
+def quorum_of(committee, *, members: int) -> int:
+    """Members who must be present for a meeting of ``committee`` (of ``members`` voting
+    members) to proceed: its own setting, else two thirds of the members rounded up (integer
+    arithmetic: the smallest q with 3q >= 2 * members)."""
+    if committee.quorum:
+        return committee.quorum
+    return (2 * members + 2) // 3
 
 
 def present_member_ids(meeting) -> set[int]:

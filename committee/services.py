@@ -47,7 +47,11 @@ from titles.voting import is_approved
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self", "committee"))
+        .select_related("committee__chairman", "committee__vice_chairman")
+        .get(pk=meeting.pk)
+    )
 
 
 def _chairman_only(actor, meeting: Meeting) -> None:
@@ -141,26 +145,35 @@ def agenda_leave_on_withdrawal(*, application: Application, actor) -> list[Agend
 
 
 def meeting_open(*, meeting: Meeting, actor) -> Meeting:
-    """The chairman opens the meeting; then the roll is taken and ballots opened."""
+    """The chairman opens the meeting, or the vice-chairman in the chairman's absence, and
+    presides; then the roll is taken and ballots opened."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _chairman_only(actor, meeting)
+        if not permissions.may_preside(actor, meeting.committee):
+            raise NotChairman
         _expect(meeting.status == MeetingStatus.SCHEDULED)
         meeting.status = MeetingStatus.OPEN
         meeting.opened_at = timezone.now()
-        meeting.save(update_fields=["status", "opened_at"])
+        meeting.presided_by = actor
+        meeting.save(update_fields=["status", "opened_at", "presided_by"])
         audit_record(
             actor=actor,
             action="committee.meeting_open",
             obj=meeting,
             from_state=MeetingStatus.SCHEDULED,
             to_state=MeetingStatus.OPEN,
+            data={"presided_by": actor.pk},
         )
     return meeting
 
 
 def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
-    """Record who is present (replaces the roll); refused while a ballot is open."""
+    """Record who is present (replaces the roll); refused while a ballot is open.
+
+    The member presiding must be present: the chairman when on the roll, else the
+    vice-chairman (rule 6); the chair passes accordingly (``meeting.presided_by``). A roll
+    without either is refused.
+    """
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _chairman_only(actor, meeting)
@@ -171,6 +184,21 @@ def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
         present = set(present_ids)
         if not present <= voters:
             raise RuleViolation(_("Only members of the committee can be present."))
+        committee = meeting.committee
+        if committee.chairman_id in present:
+            presiding = committee.chairman_id
+        elif committee.vice_chairman_id in present:
+            presiding = committee.vice_chairman_id
+        else:
+            raise RuleViolation(
+                _(
+                    "The chairman, or the vice-chairman in the chairman's absence, must be "
+                    "present to preside."
+                )
+            )
+        if presiding != meeting.presided_by_id:
+            meeting.presided_by_id = presiding
+            meeting.save(update_fields=["presided_by"])
         Attendance.objects.filter(meeting=meeting).exclude(member_id__in=present).delete()
         known = selectors.present_member_ids(meeting)
         Attendance.objects.bulk_create(
@@ -180,7 +208,7 @@ def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
             actor=actor,
             action="committee.roll_call",
             obj=meeting,
-            data={"present": sorted(present)},
+            data={"present": sorted(present), "presided_by": presiding},
         )
     return sorted(present)
 
@@ -234,6 +262,17 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
         present = selectors.present_member_ids(meeting)
         if not present:
             raise RuleViolation(_("Take the roll before opening a ballot."))
+        # Rule 6: the meeting proceeds only with a quorum of its committee's members present.
+        members = len(selectors.committee_voters(meeting.committee))
+        quorum = selectors.quorum_of(meeting.committee, members=members)
+        if len(present) < quorum:
+            raise RuleViolation(
+                _(
+                    "The meeting has no quorum: %(present)s of %(members)s members are present "
+                    "and %(quorum)s must be. No ballot opens until enough members are present."
+                )
+                % {"present": len(present), "members": members, "quorum": quorum}
+            )
         recused = selectors.recused_member_ids(item)
         members = list(get_user_model().objects.filter(pk__in=present - recused))
         conflicts = conflicts_among(members, item.application)

@@ -116,7 +116,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "present": present,
         "can_run": can_run,
         "is_open": meeting.status == MeetingStatus.OPEN,
+        "quorum": selectors.quorum_of(meeting.committee, members=len(voters)),
+        "presiding": meeting.presided_by
+        if meeting.presided_by_id not in (None, meeting.committee.chairman_id)
+        else None,
     }
+    context["has_quorum"] = len(present) >= context["quorum"]
     if can_run and meeting.status == MeetingStatus.SCHEDULED:
         context["agenda_form"] = AgendaAddForm(applications=selectors.applications_for_agenda())
     if can_run and meeting.status == MeetingStatus.OPEN:
