@@ -16,6 +16,7 @@ from committee import sections as committee_sections
 from committee.selectors import application_committee_items
 from portal import selectors
 from review import sections as review_sections
+from review import selectors as review_selectors
 from titles.enums import Role
 from titles.page_cache import cached_by_snapshot
 from titles.people import dashboard_role_panels
@@ -47,6 +48,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "sections": [section for section in sections if section is not None],
             "state_labels": dict(ApplicationState.choices),
+            # Rule 10: who the panel experts are is for staff (not the applicant, not others).
+            "withheld": review_selectors.expert_identity_actions_withheld_from(request.user),
         },
     )
 
