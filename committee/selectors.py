@@ -8,6 +8,7 @@ from applications.enums import COMMITTEE_REACHED_STATES, ApplicationState
 from applications.models import Application
 from committee.enums import BallotStatus, MeetingStatus
 from committee.models import AgendaItem, Attendance, Committee, Meeting, Participation, Recusal
+from titles.permissions import is_bureau_staff
 
 
 def committees_of(user) -> QuerySet[Committee]:
@@ -24,6 +25,19 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
         Meeting.objects.filter(committee__in=committees_of(user).values("pk"))
         .select_related("committee", "committee__chairman", "presided_by")
         .defer("minutes_pdf")  # the signed PDF is read only where it is served (loaded on use)
+    )
+
+
+def minutes_visible_to(user) -> QuerySet[Meeting]:
+    """Whose minutes the user may read: their committees' meetings, and for bureau staff every
+    closed meeting (their queue links to the minutes behind each result)."""
+    visible = Q(committee__in=committees_of(user).values("pk"))
+    if is_bureau_staff(user):
+        visible |= Q(status=MeetingStatus.CLOSED)
+    return (
+        Meeting.objects.filter(visible)
+        .select_related("committee", "committee__chairman", "presided_by")
+        .defer("minutes_pdf")
     )
 
 

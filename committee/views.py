@@ -321,20 +321,25 @@ def recusal_declare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = selectors.minutes_visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     return render(
         request,
         "committee/minutes.html",
         {
             **minutes_context(meeting=meeting),
             "can_sign": permissions.can_sign_minutes(request.user, meeting),
+            "sits_on_committee": permissions.is_in_committee(request.user, meeting.committee),
         },
     )
 
 
 @login_required
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = selectors.minutes_visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     if meeting.status != MeetingStatus.CLOSED:
         raise Http404
     pdf = bytes(meeting.minutes_pdf) if meeting.minutes_pdf else minutes_pdf_render(meeting=meeting)
