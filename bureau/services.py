@@ -44,6 +44,7 @@ from titles import rate_limits, workdays
 from titles.audit import audit_record, current_ip
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
+from titles.notification_kinds import deadline_context
 from titles.people import users_with_role
 from titles.sweep import sweeper
 
@@ -157,7 +158,11 @@ def public_notice_publish(
                     [app.applicant],
                     app,
                     "public_notice_published",
-                    end=timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                    **deadline_context(
+                        "end",
+                        timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                        provisional=notice.provisional,
+                    ),
                 )
         audit_record(
             actor=actor,

@@ -38,6 +38,7 @@ from review.models import Assignment, Opinion, Panel
 from titles.audit import audit_record
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
+from titles.notification_kinds import deadline_context
 from titles.people import users_with_role
 from titles.sweep import sweeper
 
@@ -145,7 +146,11 @@ def _assign(*, application: Application, expert, actor, now: datetime) -> Assign
         application,
         "panel_assigned",
         url=_opinion_url(assignment),
-        due=timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M"),
+        **deadline_context(
+            "due",
+            timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M"),
+            provisional=assignment.provisional,
+        ),
     )
     return assignment
 

@@ -26,6 +26,7 @@ from applications.services.base import (
 )
 from applications.services.transitions import deadlines_close_all, materials_freeze
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
+from titles.notification_kinds import deadline_context
 from titles.sweep import sweeper
 
 SUPPLEMENT_DEFAULT_WORKING_DAYS = 10
@@ -131,7 +132,11 @@ def supplement_request(
             [locked.applicant],
             locked,
             "supplement_requested",
-            due=timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"),
+            **deadline_context(
+                "due",
+                timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"),
+                provisional=request.provisional,
+            ),
         )
     return request
 
