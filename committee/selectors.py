@@ -9,6 +9,7 @@ from applications.models import Application
 from committee.enums import BallotStatus, MeetingStatus
 from committee.models import AgendaItem, Attendance, Committee, Meeting, Participation, Recusal
 from titles.permissions import is_bureau_staff
+from titles.voting import RULE_TEXT, rule_arithmetic
 
 
 def committees_of(user) -> QuerySet[Committee]:
@@ -194,4 +195,7 @@ def _decision(item: AgendaItem) -> dict:
         "approved": bool(item.approved),
         "decided_at": item.closed_at,
         "committee_name": item.meeting.committee.name,
+        # Rule 6 beside the result: the rule and its arithmetic for these numbers.
+        "rule": RULE_TEXT,
+        "arithmetic": rule_arithmetic(item.consent, item.present),
     }

@@ -18,7 +18,7 @@ from review.conflicts import conflicts_of
 from review.selectors import panel_summary
 from titles.feedback import form_errors_report
 from titles.page_cache import cached_by_snapshot
-from titles.voting import RULE_TEXT
+from titles.voting import RULE_TEXT, rule_arithmetic
 
 
 def _meeting(request, pk) -> "services.Meeting":
@@ -245,6 +245,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),
             "rule": RULE_TEXT,
+            "arithmetic": rule_arithmetic(item.consent, item.present)
+            if permissions.tallies_visible(item)
+            else "",
         },
     )
 

@@ -183,6 +183,10 @@ def test_application_page_shows_the_committee_decision_to_a_member():
     html = page.content.decode()
     assert "2 consent of 2 present" in html
     assert f'href="/committee/meetings/{meeting.pk}/minutes/"' in html
+    assert (
+        '<p class="muted rule">Rule: approved when consent votes are more than two-thirds of the '
+        "members present (3 × 2 = 6 &gt; 2 × 2 = 4: more than two thirds).</p>"
+    ) in html
 
 
 @pytest.mark.django_db
