@@ -527,7 +527,15 @@ def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
             f"{item.abstain} abstentions; {item.present} present, {item.recused} recused"
         ),
     ) as locked:
-        tell([locked.applicant], locked, kind)
+        tell(
+            [locked.applicant],
+            locked,
+            kind,
+            consent=item.consent,
+            present=item.present,
+            left=3 * item.consent,
+            right=2 * item.present,
+        )
 
 
 def meeting_close(*, meeting: Meeting, actor) -> Meeting:

@@ -33,6 +33,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The committee's agenda items and decision: one query, for its section and the bureau's.
     agenda_items, committee_decision = application_committee_items(application, request.user)
     sections = [
+        application_sections.decision_against_section(
+            request, application, committee_decision=committee_decision
+        ),
         application_sections.application_section(request, application),
         review_sections.panel_section(request, application),
         committee_sections.committee_section(

@@ -284,6 +284,8 @@ def test_committee_decision_is_none_until_the_ballot_closes():
         "approved": True,
         "decided_at": closed.closed_at,
         "committee_name": "北京市高层次人才职称评审委员会",
+        "rule": "approved when consent votes are more than two-thirds of the members present",
+        "arithmetic": "3 × 3 = 9 > 2 × 3 = 6: more than two thirds",
     }
 
 
