@@ -273,8 +273,18 @@ class MaterialVersion(models.Model):
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
+    # Who uploaded it (rule 9): a person with an account, or a recommender through their
+    # invitation link (they have no account).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_by_recommender = models.ForeignKey(
+        "Recommender",
+        verbose_name=_("uploaded by the recommender"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -284,7 +294,12 @@ class MaterialVersion(models.Model):
         verbose_name_plural = _("material versions")
         ordering = ["material", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["material", "number"], name="material_version_unique")
+            models.UniqueConstraint(fields=["material", "number"], name="material_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(uploaded_by__isnull=False)
+                | models.Q(uploaded_by_recommender__isnull=False),
+                name="material_version_uploader_known",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,12 @@ def files_removed_on_failure() -> Iterator[list]:
 
 
 def version_add(
-    *, material: Material, checked: CheckedUpload, uploaded_by, stored: list
+    *,
+    material: Material,
+    checked: CheckedUpload,
+    uploaded_by,
+    stored: list,
+    uploaded_by_recommender=None,
 ) -> MaterialVersion:
     """Store the checked file (``checked.content``, never the upload itself) under its random
     name as the material's next version."""
@@ -58,6 +63,7 @@ def version_add(
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=uploaded_by,
+        uploaded_by_recommender=uploaded_by_recommender,
     )
     version.file.save(checked.storage_name, checked.file(), save=False)
     stored.append(version.file)

@@ -455,3 +455,29 @@ def test_recommender_who_responded_cannot_be_replaced():
             organization_name="x",
             stated_title="x",
         )
+
+
+def test_a_recommenders_letter_is_recorded_as_uploaded_by_the_recommender(
+    django_capture_on_commit_callbacks,
+):
+    """Issue #20 (rule 9): the letter came through the recommender's link, not the applicant."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.factories import pdf_bytes
+
+    application = ApplicationFactory()
+    recommender = invite(application)
+    confirmation = services.recommender_verify_code(
+        recommender=recommender,
+        code=_emailed_code(recommender, django_capture_on_commit_callbacks),
+    )
+    responded = services.recommender_respond(
+        recommender=recommender,
+        confirmation=confirmation,
+        **{**RESPONSE, "opinion": ""},
+        letter_file=SimpleUploadedFile("推荐信.pdf", pdf_bytes(), "application/pdf"),
+    )
+    letter = MaterialVersion.objects.get(pk=responded.letter_id)
+    assert (letter.uploaded_by_id, letter.uploaded_by_recommender_id) == (None, recommender.pk)
+    event = AuditEvent.objects.get(action="recommender.respond")
+    assert event.data == {"recommender": recommender.pk, "letter_version": letter.pk}
