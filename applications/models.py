@@ -582,3 +582,50 @@ class DeclaredConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference} {self.person}"
+
+
+# The form's own fields (rule 9): kept as submitted, one version per submission.
+FORM_FIELDS = (
+    "category",
+    "is_freelancer",
+    "employer",
+    "recommending_body",
+    "district",
+    "department",
+    "title_series",
+    "discipline",
+    "level",
+    "academic_proficiency",
+    "professional_competence",
+    "work_achievements",
+    "performance_contributions",
+)
+
+
+class FormVersion(models.Model):
+    """The application's form as it was submitted (rule 9): a submission or a resubmission adds
+    a version, never overwrites one. ``data`` holds each field of ``FORM_FIELDS``: the value, and
+    for a related row its id and its name as it read then."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="form_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("form as submitted"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("submitted form version")
+        verbose_name_plural = _("submitted form versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="form_version_once_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} v{self.number}"

@@ -69,6 +69,24 @@ def application_section(request, application) -> Section:
     )
 
 
+def form_versions_section(request, application) -> Section | None:
+    """The form's submitted versions (rule 9): what changed since the previous submission, and
+    which version each stage decided on; None before the first submission."""
+    versions = list(application.form_versions.order_by("number"))
+    if not versions:
+        return None
+    changes = selectors.form_changes(versions[-2], versions[-1]) if len(versions) > 1 else []
+    return Section(
+        "applications/_form_versions.html",
+        {
+            "versions": versions,
+            "latest": versions[-1],
+            "changes": changes,
+            "decisions": selectors.decisions_on_versions(application, versions),
+        },
+    )
+
+
 def _employer_decisions(user, application) -> dict:
     """The reviewer's decision forms for the application's current state."""
     if not permissions.can_review(user, application):

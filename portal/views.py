@@ -37,6 +37,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request, application, committee_decision=committee_decision
         ),
         application_sections.application_section(request, application),
+        application_sections.form_versions_section(request, application),
         review_sections.panel_section(request, application),
         committee_sections.committee_section(
             request, application, items=agenda_items, decision=committee_decision

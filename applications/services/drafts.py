@@ -11,7 +11,7 @@ from applications.enums import (
     RecommenderKind,
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
-from applications.models import Application
+from applications.models import FORM_FIELDS, Application
 from titles.audit import audit_record
 
 # --- creating and editing --------------------------------------------------------------------
@@ -37,21 +37,7 @@ def application_update(
     *, application: Application, actor, expected_version: int | None = None, **fields
 ) -> Application:
     """Save one step of the guided form (a draft, or a returned application being corrected)."""
-    editable = {
-        "category",
-        "is_freelancer",
-        "employer",
-        "recommending_body",
-        "district",
-        "department",
-        "title_series",
-        "discipline",
-        "level",
-        "academic_proficiency",
-        "professional_competence",
-        "work_achievements",
-        "performance_contributions",
-    }
+    editable = set(FORM_FIELDS)
     unknown = set(fields) - editable
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")

@@ -9,6 +9,7 @@ from applications.errors import RuleViolation
 from applications.models import Application, InternalNotice, MaterialVersion, SupplementRequest
 from applications.selectors import application_missing_items
 from applications.services.base import agency_staff, application_transition, reviewers_of, tell
+from applications.services.versions import form_version_record
 from titles.deadlines import deadline_close
 
 
@@ -72,6 +73,7 @@ def _send_to_employer(
         locked.authenticity_declared_at = now
         locked.submitted_at = locked.submitted_at or now
         materials_freeze(locked, now=now)
+        form_version_record(application=locked, actor=actor, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked
 
