@@ -5,6 +5,7 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from applications import permissions
 from applications.enums import (
     HEAD_KIND_FOR_CATEGORY,
     Category,
@@ -15,7 +16,8 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application
-from titles.enums import OrganizationKind
+from applications.selectors import district_refusal
+from titles.enums import BeijingDistrict, OrganizationKind
 from titles.forms import VersionedForm
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
@@ -45,8 +47,10 @@ class CategoryForm(VersionedForm):
         queryset=Organization.objects.filter(kind__in=FREELANCER_BODY_KINDS, active=True),
         required=False,
     )
-    district = forms.CharField(
-        label=_("District of residence (freelancers)"), max_length=40, required=False
+    district = forms.ChoiceField(
+        label=_("District of residence (freelancers)"),
+        choices=[("", "—"), *BeijingDistrict.choices],
+        required=False,
     )
 
     def clean(self):
@@ -62,6 +66,10 @@ class CategoryForm(VersionedForm):
                 )
             if not (data.get("district") or "").strip():
                 self.add_error("district", _("A freelancer gives the district of residence."))
+            elif permissions.recommending_body_outside_district(
+                data.get("recommending_body"), data["district"]
+            ):
+                self.add_error("recommending_body", district_refusal(data["recommending_body"]))
         elif not data.get("employer"):
             self.add_error("employer", _("Choose your employer, or tick “freelancer”."))
         return data

@@ -17,6 +17,7 @@ from applications.enums import (
     TitleLevel,
 )
 from titles.choices import ChoiceLabels
+from titles.enums import BeijingDistrict
 
 S = ApplicationState
 
@@ -56,7 +57,13 @@ class Application(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         related_name="freelancer_applications",
     )
-    district = models.CharField(_("district of residence"), max_length=40, blank=True)
+    district = models.CharField(
+        _("district of residence"),
+        max_length=20,
+        choices=BeijingDistrict.choices,
+        blank=True,
+        help_text=_("For freelancers: one of Beijing's sixteen districts."),
+    )
     department = models.CharField(_("department"), max_length=100, blank=True)
     title_series = models.ForeignKey(
         "titles.TitleSeries",

@@ -9,6 +9,7 @@ from applications.enums import (
 )
 from applications.parties import is_party
 from titles.db import one_to_one_or_none
+from titles.enums import OrganizationKind
 from titles.people import organizations_reviewable_by
 from titles.permissions import is_agency_staff, is_applicant
 
@@ -28,6 +29,7 @@ __all__ = [
     "is_agency_staff",
     "is_applicant_of",
     "is_party",
+    "recommending_body_outside_district",
     "reviews_for_organization",
     "supplement_deadline_passed",
 ]
@@ -98,6 +100,17 @@ def can_review_eligibility(user, application) -> bool:
         application.state in AGENCY_QUEUE_STATES
         and is_agency_staff(user)
         and not is_party(user, application)
+    )
+
+
+def recommending_body_outside_district(recommending_body, district: str) -> bool:
+    """Rule 12: a freelancer applying through a district HR bureau names the bureau of the
+    district they reside in; associations and societies are bound to no district."""
+    return (
+        recommending_body is not None
+        and recommending_body.kind == OrganizationKind.DISTRICT_HR_BUREAU
+        and bool(district)
+        and recommending_body.district != district
     )
 
 

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Query
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from applications import permissions
 from applications.enums import (
     AGENCY_QUEUE_STATES,
     EXPERTS_REQUIRED,
@@ -241,6 +242,17 @@ def active_recommenders(application: Application) -> list[Recommender]:
     return [r for r in application.recommenders.all() if r.status != RecommenderStatus.REPLACED]
 
 
+def district_refusal(recommending_body) -> str:
+    """Why a district HR bureau may not recommend this freelancer (rule 12), in words."""
+    return _(
+        "%(bureau)s recommends freelancers residing in %(served)s only: choose the HR bureau of "
+        "the district you reside in, or an association or a learned society."
+    ) % {
+        "bureau": recommending_body,
+        "served": recommending_body.get_district_display(),
+    }
+
+
 def application_missing_items(application: Application) -> list[Promise | str]:
     """Exactly what is still missing before this application can be submitted, in order."""
     missing: list = []
@@ -256,6 +268,10 @@ def application_missing_items(application: Application) -> list[Promise | str]:
             )
         if not application.district:
             missing.append(_("Enter your district of residence."))
+        elif permissions.recommending_body_outside_district(
+            application.recommending_body, application.district
+        ):
+            missing.append(district_refusal(application.recommending_body))
     elif not application.employer_id:
         missing.append(_("Choose your employer."))
     applicant = application.applicant

@@ -12,7 +12,9 @@ from applications.enums import (
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import FORM_FIELDS, Application
+from applications.selectors import district_refusal
 from titles.audit import audit_record
+from titles.enums import BeijingDistrict
 
 # --- creating and editing --------------------------------------------------------------------
 
@@ -58,10 +60,16 @@ def application_update(
                         "the new category."
                     )
                 )
+        if fields.get("district", "") not in ("", *BeijingDistrict.values):
+            raise RuleViolation(_("Choose your district of residence from the list."))
         for name, value in fields.items():
             setattr(locked, name, value)
         if locked.is_freelancer:
             locked.employer = None
+            if permissions.recommending_body_outside_district(
+                locked.recommending_body, locked.district
+            ):
+                raise RuleViolation(district_refusal(locked.recommending_body))
         else:
             locked.recommending_body = None
         locked.version += 1

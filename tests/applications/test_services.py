@@ -1,7 +1,7 @@
 import pytest
 import time_machine
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services
 from applications.enums import (
@@ -481,3 +481,39 @@ def test_a_recommenders_letter_is_recorded_as_uploaded_by_the_recommender(
     assert (letter.uploaded_by_id, letter.uploaded_by_recommender_id) == (None, recommender.pk)
     event = AuditEvent.objects.get(action="recommender.respond")
     assert event.data == {"recommender": recommender.pk, "letter_version": letter.pk}
+
+
+def test_the_service_refuses_a_district_hr_bureau_of_another_district():
+    from applications.selectors import application_missing_items
+    from tests.factories import OrganizationFactory
+
+    haidian = OrganizationFactory(district_hr_bureau=True)
+    application = ApplicationFactory()
+    with (
+        pytest.raises(RuleViolation, match="recommends freelancers residing in Haidian District"),
+        translation.override("en"),
+    ):
+        services.application_update(
+            application=application,
+            actor=application.applicant,
+            is_freelancer=True,
+            recommending_body=haidian,
+            district="chaoyang",
+        )
+    with (
+        pytest.raises(RuleViolation, match="Choose your district of residence from the list"),
+        translation.override("en"),
+    ):
+        services.application_update(
+            application=application, actor=application.applicant, district="海淀区"
+        )
+    # A row that predates the rule is held at submission.
+    Application.objects.filter(pk=application.pk).update(
+        is_freelancer=True, employer=None, recommending_body=haidian, district="chaoyang"
+    )
+    with translation.override("en"):
+        missing = [
+            str(item)
+            for item in application_missing_items(Application.objects.get(pk=application.pk))
+        ]
+    assert any("recommends freelancers residing in Haidian District only" in m for m in missing)
