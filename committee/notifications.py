@@ -21,8 +21,8 @@ notification_kind_register(
         _(
             "The evaluation and certification committee did not approve application "
             "%(reference)s of %(applicant)s. The reason: %(consent)s of the %(present)s members "
-            "present consented; approval needs consent votes of more than two thirds of the "
-            "members present (3 × %(consent)s = %(left)s is not more than 2 × %(present)s = "
+            "present voted in favour; approval needs more than two thirds of the members present "
+            "in favour (3 × %(consent)s = %(left)s is not more than 2 × %(present)s = "
             "%(right)s)."
         ),
         FINAL,

@@ -80,6 +80,7 @@ def test_not_approved_by_the_committee_shows_the_ballot_and_the_rule():
         "present." in box
     )
     email = OutboxEmail.objects.get(kind="committee_not_approved")
+    assert "2 of the 4 members present voted in favour" in email.body
     assert "3 × 2 = 6 is not more than 2 × 4 = 8" in email.body
     assert "ask the Beijing Municipal Bureau of Human Resources and Social Security" in email.body
 
