@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from applications import permissions
 from applications.enums import (
     HEAD_KIND_FOR_CATEGORY,
     Category,
@@ -14,7 +15,8 @@ from applications.enums import (
     TitleLevel,
 )
 from applications.models import Application, Recommender
-from titles.enums import OrganizationKind, OrganizationStatus, Role
+from applications.selectors import district_refusal
+from titles.enums import BeijingDistrict, OrganizationKind, OrganizationStatus, Role
 from titles.forms import VersionedForm
 from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
@@ -78,8 +80,10 @@ class CategoryForm(VersionedForm):
         required=False,
         empty_label=_("Choose the recommending body"),
     )
-    district = forms.CharField(
-        label=_("District of residence (freelancers)"), max_length=40, required=False
+    district = forms.ChoiceField(
+        label=_("District of residence (freelancers)"),
+        choices=[("", "—"), *BeijingDistrict.choices],
+        required=False,
     )
 
     def clean(self):
@@ -95,6 +99,10 @@ class CategoryForm(VersionedForm):
                 )
             if not (data.get("district") or "").strip():
                 self.add_error("district", _("A freelancer gives the district of residence."))
+            elif permissions.recommending_body_outside_district(
+                data.get("recommending_body"), data["district"]
+            ):
+                self.add_error("recommending_body", district_refusal(data["recommending_body"]))
         elif not data.get("employer"):
             self.add_error("employer", _("Choose your employer, or tick “freelancer”."))
         return data

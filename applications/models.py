@@ -16,6 +16,7 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
+from titles.enums import BeijingDistrict
 from titles.models.people import localised
 
 S = ApplicationState
@@ -64,7 +65,13 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="freelancer_applications",
     )
-    district = models.CharField(_("district of residence"), max_length=40, blank=True)
+    district = models.CharField(
+        _("district of residence"),
+        max_length=20,
+        choices=BeijingDistrict.choices,
+        blank=True,
+        help_text=_("For freelancers: one of Beijing's sixteen districts."),
+    )
     round = models.ForeignKey(
         "titles.Round",
         verbose_name=_("round"),
@@ -289,8 +296,18 @@ class MaterialVersion(models.Model):
     kind = models.CharField(_("file type"), max_length=10)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
+    # Who uploaded it (rule 9): a person with an account, or a recommender through their
+    # invitation link (they have no account).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    uploaded_by_recommender = models.ForeignKey(
+        "Recommender",
+        verbose_name=_("uploaded by the recommender"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -300,7 +317,12 @@ class MaterialVersion(models.Model):
         verbose_name_plural = _("material versions")
         ordering = ["material", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["material", "number"], name="material_version_unique")
+            models.UniqueConstraint(fields=["material", "number"], name="material_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(uploaded_by__isnull=False)
+                | models.Q(uploaded_by_recommender__isnull=False),
+                name="material_version_uploader_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -605,3 +627,81 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference} #{self.number}"
+
+
+class DeclaredConflict(models.Model):
+    """A conflict of interest a person declared with an application, at any stage (rule 5).
+
+    It follows the person, not the stage: whoever declared one is a party to the application
+    (``applications.parties``) and is refused, or recused, at every later stage.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declared_conflicts"
+    )
+    stage = models.CharField(_("stage"), max_length=20)
+    reason = models.TextField(_("declared conflict"))
+    declared_at = models.DateTimeField(_("declared at"))
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        ordering = ["declared_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "person"], name="declared_conflict_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.person}"
+
+
+# The form's own fields (rule 9): kept as submitted, one version per submission.
+FORM_FIELDS = (
+    "category",
+    "is_freelancer",
+    "employer",
+    "recommending_body",
+    "district",
+    "department",
+    "title_series",
+    "discipline",
+    "level",
+    "academic_proficiency",
+    "professional_competence",
+    "work_achievements",
+    "performance_contributions",
+)
+
+
+class FormVersion(models.Model):
+    """The application's form as it was submitted (rule 9): a submission or a resubmission adds
+    a version, never overwrites one. ``data`` holds each field of ``FORM_FIELDS``: the value, and
+    for a related row its id and its name as it read then."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="form_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("form as submitted"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("submitted form version")
+        verbose_name_plural = _("submitted form versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="form_version_once_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} v{self.number}"

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from applications.outcomes import FINAL
 from titles.notifications import notification_kind_register
 
 
@@ -90,7 +92,11 @@ notification_kind_register(
 notification_kind_register(
     "application_declined",
     subject=_("Your application %(reference)s was declined"),
-    body=_("Your application %(reference)s was declined. The reason:\n\n%(reason)s"),
+    body=format_lazy(
+        "{}\n\n{}",
+        _("Your application %(reference)s was declined. The reason:\n\n%(reason)s"),
+        FINAL,
+    ),
 )
 notification_kind_register(
     "internal_notice_opened",
@@ -142,9 +148,13 @@ notification_kind_register(
 notification_kind_register(
     "eligibility_rejected",
     subject=_("Application %(reference)s was found ineligible"),
-    body=_(
-        "The evaluation agency found application %(reference)s ineligible. "
-        "The reasons:\n\n%(reason)s"
+    body=format_lazy(
+        "{}\n\n{}",
+        _(
+            "The evaluation agency found application %(reference)s ineligible. "
+            "The reasons:\n\n%(reason)s"
+        ),
+        FINAL,
     ),
 )
 notification_kind_register(

@@ -7,6 +7,9 @@ from applications.enums import (
     WITHDRAWABLE_STATES,
     ApplicationState,
 )
+from applications.parties import is_party
+from titles.db import one_to_one_or_none
+from titles.enums import OrganizationKind
 from titles.people import organizations_reviewable_by
 from titles.permissions import is_agency_staff, is_applicant
 
@@ -25,7 +28,10 @@ __all__ = [
     "has_open_application",
     "is_agency_staff",
     "is_applicant_of",
+    "is_party",
+    "recommending_body_outside_district",
     "reviews_for_organization",
+    "supplement_deadline_passed",
 ]
 
 
@@ -61,9 +67,12 @@ def can_return(user, application) -> bool:
 
 
 def can_review(user, application) -> bool:
-    """The employer reviewer (or the freelancer's recommending body) acting on a submitted one."""
-    return application.state != ApplicationState.DRAFT and reviews_for_organization(
-        user, application.reviewing_organization_id
+    """The employer reviewer (or the freelancer's recommending body) acting on a submitted one,
+    never on one they are a party to (rule 5: their own, one they recommend)."""
+    return (
+        application.state != ApplicationState.DRAFT
+        and reviews_for_organization(user, application.reviewing_organization_id)
+        and not is_party(user, application)
     )
 
 
@@ -87,7 +96,31 @@ def can_start_application(user, applications) -> bool:
 
 
 def can_review_eligibility(user, application) -> bool:
-    return application.state in AGENCY_QUEUE_STATES and is_agency_staff(user)
+    return (
+        application.state in AGENCY_QUEUE_STATES
+        and is_agency_staff(user)
+        and not is_party(user, application)
+    )
+
+
+def recommending_body_outside_district(recommending_body, district: str) -> bool:
+    """Rule 12: a freelancer applying through a district HR bureau names the bureau of the
+    district they reside in; associations and societies are bound to no district."""
+    return (
+        recommending_body is not None
+        and recommending_body.kind == OrganizationKind.DISTRICT_HR_BUREAU
+        and bool(district)
+        and recommending_body.district != district
+    )
+
+
+def supplement_deadline_passed(application, *, now) -> bool:
+    """The supplement request is still open in the state, but its deadline has passed: the
+    applicant may no longer answer or upload, whether or not the sweep has run (rule 3)."""
+    if application.state != ApplicationState.SUPPLEMENT_REQUESTED:
+        return False
+    request = one_to_one_or_none(application, "supplement_request")
+    return request is not None and now > request.due_at
 
 
 def can_answer_supplement(user, application) -> bool:

@@ -4,6 +4,7 @@ the employer's and the agency's decisions on it, and their roles' dashboard pane
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from applications import permissions, selectors, services
 from applications.enums import EMPLOYER_QUEUE_STATES, ApplicationState
@@ -17,6 +18,7 @@ from applications.forms import (
     ReturnForm,
     SupplementRequestForm,
 )
+from applications.outcomes import decision_against
 from titles.db import one_to_one_or_none
 from titles.enums import JoinRequestStatus
 from titles.pages import Section
@@ -37,6 +39,29 @@ def _sees_id_number(user, application) -> bool:
             user, application.employer_id or application.recommending_body_id
         )
     )
+
+
+def decision_against_section(request, application, *, committee_decision=None) -> Section | None:
+    """For the applicant, at the top of the page: the decision that went against them, its
+    reason and what they can do next (rule 13); None for anyone else, or when there is none.
+    ``committee_decision`` is the committee's result (its numbers, the rule and arithmetic)."""
+    if not permissions.is_applicant_of(request.user, application):
+        return None
+    committee_reason = ""
+    if committee_decision:
+        committee_reason = gettext(
+            "%(consent)s of the %(present)s members present consented (%(arithmetic)s); "
+            "the rule: %(rule)s."
+        ) % {
+            "consent": committee_decision["consent"],
+            "present": committee_decision["present"],
+            "arithmetic": committee_decision["arithmetic"],
+            "rule": committee_decision["rule"],
+        }
+    decision = decision_against(application, committee_reason=committee_reason)
+    if decision is None:
+        return None
+    return Section("applications/_decision_against.html", {"decision": decision})
 
 
 def application_section(request, application) -> Section:
@@ -68,6 +93,24 @@ def application_section(request, application) -> Section:
             ),
             **_employer_decisions(user, application),
             **_eligibility_decisions(user, application),
+        },
+    )
+
+
+def form_versions_section(request, application) -> Section | None:
+    """The form's submitted versions (rule 9): what changed since the previous submission, and
+    which version each stage decided on; None before the first submission."""
+    versions = list(application.form_versions.order_by("number"))
+    if not versions:
+        return None
+    changes = selectors.form_changes(versions[-2], versions[-1]) if len(versions) > 1 else []
+    return Section(
+        "applications/_form_versions.html",
+        {
+            "versions": versions,
+            "latest": versions[-1],
+            "changes": changes,
+            "decisions": selectors.decisions_on_versions(application, versions),
         },
     )
 

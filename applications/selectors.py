@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from applications import permissions
 from applications.enums import (
     AGENCY_QUEUE_STATES,
     COMMITTEE_REACHED_STATES,
@@ -22,8 +23,10 @@ from applications.enums import (
     RecommenderStatus,
 )
 from applications.models import (
+    FORM_FIELDS,
     Application,
     ChecklistItem,
+    FormVersion,
     InternalNotice,
     Material,
     MaterialVersion,
@@ -31,8 +34,9 @@ from applications.models import (
 )
 from applications.permissions import is_agency_staff
 from titles import workdays
-from titles.audit import audit_events_for
+from titles.audit import audit_action_label, audit_events_for
 from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
+from titles.models.people import localised
 from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
 from titles.people import organizations_of_member, organizations_reviewable_by
 
@@ -276,6 +280,17 @@ def names_joined(names) -> str:
     return ("、" if (get_language() or "").startswith("zh") else ", ").join(names)
 
 
+def district_refusal(recommending_body) -> str:
+    """Why a district HR bureau may not recommend this freelancer (rule 12), in words."""
+    return _(
+        "%(bureau)s recommends freelancers residing in %(served)s only: choose the HR bureau of "
+        "the district you reside in, or an association or a learned society."
+    ) % {
+        "bureau": recommending_body,
+        "served": recommending_body.get_district_display(),
+    }
+
+
 def application_missing_items(application: Application) -> list[Promise | str]:
     """Exactly what is still missing before this application can be submitted, in order."""
     return [text for _step, text in application_missing_by_step(application)]
@@ -300,6 +315,10 @@ def application_missing_by_step(application: Application) -> list[tuple[str, Pro
             )
         if not application.district:
             missing.append((step, _("Enter your district of residence.")))
+        elif permissions.recommending_body_outside_district(
+            application.recommending_body, application.district
+        ):
+            missing.append((step, district_refusal(application.recommending_body)))
     elif not application.employer_id:
         missing.append((step, _("Choose your employer.")))
     step = "personal"
@@ -480,3 +499,82 @@ def application_next_step(application: Application, viewer=None) -> NextStep | N
             provisional=workdays.datetime_is_provisional(application.eligibility_due_at),
         )
     return step
+
+
+# --- the form's submitted versions (rule 9) ----------------------------------------------------
+
+# Transitions that are not a stage's decision on what was submitted.
+_NOT_DECISIONS = {
+    "application.submit",
+    "application.resubmit",
+    "application.withdraw",
+    "application.deem_withdrawn",
+    "application.pass_internal_notice",
+    "application.pass_public_notice",
+    "application.submit_supplement",
+    "application.certify",
+}
+
+
+@dataclass(frozen=True)
+class FormChange:
+    label: str
+    before: str
+    after: str
+
+
+def _shown(name: str, value) -> str:
+    """A value of the form's field ``name`` as stored in a version, in the reader's language."""
+    if value is None or value == "":
+        return "—"
+    field = Application._meta.get_field(name)
+    if isinstance(value, dict):  # a related row: its names as they read at the submission
+        return localised(value.get("name", ""), value.get("name_en", ""))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def form_changes(before: FormVersion, after: FormVersion) -> list[FormChange]:
+    """What the applicant changed from one submitted version to the next, field by field."""
+    changes = []
+    for name in FORM_FIELDS:
+        old, new = before.data.get(name), after.data.get(name)
+        if isinstance(old, dict) and isinstance(new, dict) and old.get("id") == new.get("id"):
+            continue
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        label = str(Application._meta.get_field(name).verbose_name)
+        changes.append(FormChange(label, _shown(name, old), _shown(name, new)))
+    return changes
+
+
+@dataclass(frozen=True)
+class VersionDecision:
+    action: str
+    occurred_at: datetime
+    version: int | None
+
+
+def decisions_on_versions(application: Application, versions: list[FormVersion]):
+    """Each stage's decision on the application and the form version it decided on (the last
+    one submitted before it), oldest first."""
+    events = (
+        audit_events_for(application)
+        .filter(action__startswith="application.")
+        .exclude(action__in=_NOT_DECISIONS)
+        .exclude(to_state="")
+        .order_by("occurred_at", "pk")
+    )
+    decided = []
+    for event in events:
+        version = None
+        for candidate in versions:
+            if candidate.submitted_at <= event.occurred_at:
+                version = candidate.number
+        decided.append(
+            VersionDecision(audit_action_label(event.action), event.occurred_at, version)
+        )
+    return decided

@@ -31,7 +31,6 @@ urlpatterns = [
         views_recommenders.recommender_replace,
         name="recommender_replace",
     ),
-    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("recommend/<str:token>/", views_recommenders.recommend, name="recommend"),
 ]
 

@@ -353,13 +353,16 @@ def _step_submit(request, application):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: HttpRequest, pk: int, withdraw=None) -> HttpResponse:
+    """The applicant withdraws. ``portal.urls`` routes it with ``withdraw``, the withdrawal of
+    every stage (``portal.services.application_withdraw``); this stage's alone otherwise."""
     application = own_application(request, pk)
+    withdraw = withdraw or services.application_withdraw
     if request.method == "POST":
         form = WithdrawForm(request.POST)
         if form.is_valid():
             try:
-                services.application_withdraw(
+                withdraw(
                     application=application,
                     actor=request.user,
                     reason=form.cleaned_data["reason"],

@@ -1,7 +1,9 @@
 """The notices the bureau stage sends (registered at startup)."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from applications.outcomes import FINAL
 from titles.notifications import notification_kind_register
 
 notification_kind_register(
@@ -31,17 +33,25 @@ notification_kind_register(
 notification_kind_register(
     "bureau_rejected",
     subject=_("Your application %(reference)s was not approved by the bureau"),
-    body=_(
-        "After its post-assessment review the bureau did not approve application %(reference)s. "
-        "The reason:\n\n%(reason)s"
+    body=format_lazy(
+        "{}\n\n{}",
+        _(
+            "After its post-assessment review the bureau did not approve application "
+            "%(reference)s. The reason:\n\n%(reason)s"
+        ),
+        FINAL,
     ),
 )
 notification_kind_register(
     "public_objection_upheld",
     subject=_("Your application %(reference)s was not approved after an objection"),
-    body=_(
-        "An objection raised during the public notice of application %(reference)s was upheld. "
-        "The application is not approved. The reason:\n\n%(reason)s"
+    body=format_lazy(
+        "{}\n\n{}",
+        _(
+            "An objection raised during the public notice of application %(reference)s was "
+            "upheld. The application is not approved. The reason:\n\n%(reason)s"
+        ),
+        FINAL,
     ),
 )
 notification_kind_register(

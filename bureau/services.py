@@ -44,6 +44,7 @@ from titles.audit import audit_record, current_ip
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
 from titles.models import Round
+from titles.notification_kinds import deadline_context
 from titles.people import users_with_role
 from titles.sweep import sweeper
 from titles.tasks import task_queue_on_commit
@@ -157,7 +158,11 @@ def public_notice_publish(
                     [app.applicant],
                     app,
                     "public_notice_published",
-                    end=timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                    **deadline_context(
+                        "end",
+                        timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                        provisional=notice.provisional,
+                    ),
                 )
         audit_record(
             actor=actor,
@@ -353,7 +358,7 @@ def _public_objection_upheld(*, application: Application, objection, actor, reas
 
 PUBLIC_NOTICE_OBJECTIONS = NoticeObjections(
     audit_prefix="public_notice",
-    may_decide=lambda actor, application: permissions.is_bureau_staff(actor),
+    may_decide=permissions.may_decide_objection,
     decidable=permissions.can_decide_objection,  # while the applicant is on the notice
     uphold=_public_objection_upheld,
 )

@@ -1,6 +1,7 @@
 """Who may download, revoke and issue certificates."""
 
 from applications.enums import ApplicationState
+from applications.parties import is_party
 from titles.permissions import is_bureau_staff
 
 
@@ -12,7 +13,11 @@ def can_download(user, certificate) -> bool:
 
 
 def can_revoke(user, application) -> bool:
-    return application.state == ApplicationState.CERTIFIED and is_bureau_staff(user)
+    return (
+        application.state == ApplicationState.CERTIFIED
+        and is_bureau_staff(user)
+        and not is_party(user, application)
+    )
 
 
 def can_issue(user) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("verify/<str:number>/", views.verify_number, name="verify_number"),
     path("certificates/<int:pk>/download/", views.download, name="download"),
     path("certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("certificates/<int:pk>/verifications/", views.verifications, name="verifications"),
     path("certificates/issuance/", views.issuance, name="issuance"),
     path("certificates/register/", views.register, name="register"),
     path("certificates/issuance/<int:pk>/", views.notice_issue, name="notice_issue"),

@@ -3,6 +3,7 @@ revocation and batch issuance."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -162,6 +163,25 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+VERIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+def verifications(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every verification of the certificate, newest first, a page at a time: for the holder
+    and bureau staff (404 for anyone else)."""
+    certificate = selectors.certificate_visible(pk=pk, user=request.user)
+    if certificate is None:
+        raise Http404
+    paginator = Paginator(selectors.verifications_of(certificate), VERIFICATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/verifications.html",
+        {"certificate": certificate, "application": certificate.application, "page": page},
+    )
 
 
 # --- bureau staff -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ class CommitteeConfig(AppConfig):
         for action, label in {
             "committee.meeting_create": _("Committee meeting scheduled"),
             "committee.agenda_add": _("Put on the committee's agenda"),
+            "committee.agenda_leave": _("Taken off the committee's agenda: withdrawn"),
             "committee.meeting_open": _("Committee meeting opened"),
             "committee.roll_call": _("Roll taken"),
             "committee.recusal": _("Committee member recused"),

@@ -83,6 +83,16 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Who presides (rule 6): the chairman, or the vice-chairman in the chairman's absence; set
+    # when the meeting opens and by each roll call (the chairman on the roll takes the chair).
+    presided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("presided by"),
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     minutes_signed_at = models.DateTimeField(null=True, blank=True)
     minutes_signed_by = models.ForeignKey(

@@ -1,5 +1,7 @@
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from applications.outcomes import FINAL
 from titles.notifications import notification_kind_register
 
 notification_kind_register(
@@ -29,9 +31,16 @@ notification_kind_register(
 notification_kind_register(
     "committee_not_approved",
     subject=_("Application %(reference)s: not approved by the committee"),
-    body=_(
-        "The evaluation and certification committee did not approve application %(reference)s "
-        "of %(applicant)s."
+    body=format_lazy(
+        "{}\n\n{}",
+        _(
+            "The evaluation and certification committee did not approve application "
+            "%(reference)s of %(applicant)s. The reason: %(consent)s of the %(present)s members "
+            "present voted in favour; approval needs more than two thirds of the members present "
+            "in favour (3 × %(consent)s = %(left)s is not more than 2 × %(present)s = "
+            "%(right)s)."
+        ),
+        FINAL,
     ),
     text=_("The committee did not approve application %(reference)s."),
 )

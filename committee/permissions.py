@@ -6,12 +6,29 @@ from committee.enums import BallotStatus, MeetingStatus
 def is_in_committee(user, committee) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.pk == committee.chairman_id or committee.members.filter(pk=user.pk).exists()
+    return (
+        user.pk in {committee.chairman_id, committee.vice_chairman_id}
+        or committee.members.filter(pk=user.pk).exists()
+    )
+
+
+def may_preside(user, committee) -> bool:
+    """The chairman, or the vice-chairman (who presides in the chairman's absence)."""
+    return getattr(user, "is_authenticated", False) and user.pk in {
+        committee.chairman_id,
+        committee.vice_chairman_id,
+    } - {None}
 
 
 def can_run(user, meeting) -> bool:
-    """The chairman runs the meeting: schedule, agenda, roll, ballots, minutes."""
-    return getattr(user, "is_authenticated", False) and user.pk == meeting.committee.chairman_id
+    """The member presiding runs the meeting: roll, ballots, close, minutes (rule 6). Before
+    it opens, the chairman or the vice-chairman may prepare it (agenda) and open it; from then
+    on, whoever presides (``meeting.presided_by``)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if meeting.presided_by_id is not None:
+        return user.pk == meeting.presided_by_id
+    return may_preside(user, meeting.committee)
 
 
 def can_open_ballot(user, item) -> bool:

@@ -8,20 +8,37 @@ from applications.enums import COMMITTEE_REACHED_STATES, ApplicationState
 from applications.models import Application
 from committee.enums import BallotStatus, MeetingStatus
 from committee.models import AgendaItem, Attendance, Committee, Meeting, Participation, Recusal
+from titles.permissions import is_bureau_staff
+from titles.voting import RULE_TEXT, rule_arithmetic
 
 
 def committees_of(user) -> QuerySet[Committee]:
     if not getattr(user, "is_authenticated", False):
         return Committee.objects.none()
-    return Committee.objects.filter(Q(members=user) | Q(chairman=user)).distinct()
+    return Committee.objects.filter(
+        Q(members=user) | Q(chairman=user) | Q(vice_chairman=user)
+    ).distinct()
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     """Meetings of the committees the user sits on (a member or the chairman)."""
     return (
         Meeting.objects.filter(committee__in=committees_of(user).values("pk"))
-        .select_related("committee", "committee__chairman")
+        .select_related("committee", "committee__chairman", "presided_by")
         .defer("minutes_pdf")  # the signed PDF is read only where it is served (loaded on use)
+    )
+
+
+def minutes_visible_to(user) -> QuerySet[Meeting]:
+    """Whose minutes the user may read: their committees' meetings, and for bureau staff every
+    closed meeting (their queue links to the minutes behind each result)."""
+    visible = Q(committee__in=committees_of(user).values("pk"))
+    if is_bureau_staff(user):
+        visible |= Q(status=MeetingStatus.CLOSED)
+    return (
+        Meeting.objects.filter(visible)
+        .select_related("committee", "committee__chairman", "presided_by")
+        .defer("minutes_pdf")
     )
 
 
@@ -49,10 +66,21 @@ def applications_on_agenda_of(user) -> QuerySet[Application] | None:
 
 
 def committee_voters(committee) -> list:
-    """Every voting member: the members and the chairman, by name."""
+    """Every voting member: the members, the chairman and the vice-chairman, by name."""
     people = {user.pk: user for user in committee.members.all()}
     people.setdefault(committee.chairman_id, committee.chairman)
+    if committee.vice_chairman_id is not None:
+        people.setdefault(committee.vice_chairman_id, committee.vice_chairman)
     return sorted(people.values(), key=lambda user: (user.display_name, user.pk))
+
+
+def quorum_of(committee, *, members: int) -> int:
+    """Members who must be present for a meeting of ``committee`` (of ``members`` voting
+    members) to proceed: its own setting, else two thirds of the members rounded up (integer
+    arithmetic: the smallest q with 3q >= 2 * members)."""
+    if committee.quorum:
+        return committee.quorum
+    return (2 * members + 2) // 3
 
 
 def present_member_ids(meeting) -> set[int]:
@@ -168,4 +196,7 @@ def _decision(item: AgendaItem) -> dict:
         "decided_at": item.closed_at,
         "committee_name": item.meeting.committee.name,  # as the certificate states it
         "committee_display": item.meeting.committee.display_name,  # in the reader's language
+        # Rule 6 beside the result: the rule and its arithmetic for these numbers.
+        "rule": RULE_TEXT,
+        "arithmetic": rule_arithmetic(item.consent, item.present),
     }

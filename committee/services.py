@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from applications.parties import conflict_declare
 from applications.services import application_transition, tell
 from committee import crypto, permissions, selectors
 from committee.enums import BallotStatus, Choice, MeetingStatus
@@ -47,7 +48,11 @@ from titles.voting import is_approved
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self", "committee"))
+        .select_related("committee__chairman", "committee__vice_chairman")
+        .get(pk=meeting.pk)
+    )
 
 
 def _chairman_only(actor, meeting: Meeting) -> None:
@@ -123,11 +128,47 @@ def agenda_add_many(*, meeting: Meeting, applications, actor) -> list[AgendaItem
         ]
 
 
+def agenda_leave_on_withdrawal(*, application: Application, actor) -> list[AgendaItem]:
+    """The application was withdrawn (rule 11): take it off every agenda whose ballot on it has
+    not opened (meetings not closed); audited, and each meeting's chairman told. Called in the
+    withdrawal's transaction. A ballot already open or closed stays as it is."""
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(application=application, status=BallotStatus.PENDING)
+        .exclude(meeting__status=MeetingStatus.CLOSED)
+        .select_related("meeting__committee__chairman")
+    )
+    for item in items:
+        meeting = item.meeting
+        item.delete()
+        audit_record(
+            actor=actor,
+            action="committee.agenda_leave",
+            obj=meeting,
+            data={"application": application.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="committee.agenda_leave",
+            obj=application,
+            data={"meeting": meeting.pk},
+        )
+        tell(
+            [meeting.committee.chairman],
+            application,
+            "application_withdrawn",
+            url=reverse("committee:meeting", args=[meeting.pk]),
+        )
+    return items
+
+
 def meeting_open(*, meeting: Meeting, actor) -> Meeting:
-    """The chairman opens the meeting; then the roll is taken and ballots opened."""
+    """The chairman opens the meeting, or the vice-chairman in the chairman's absence, and
+    presides; then the roll is taken and ballots opened."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
-        _chairman_only(actor, meeting)
+        if not permissions.may_preside(actor, meeting.committee):
+            raise NotChairman
         _expect(meeting.status == MeetingStatus.SCHEDULED)
         day = timezone.localdate(meeting.starts_at)
         if timezone.localdate() < day:
@@ -137,19 +178,26 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
             )
         meeting.status = MeetingStatus.OPEN
         meeting.opened_at = timezone.now()
-        meeting.save(update_fields=["status", "opened_at"])
+        meeting.presided_by = actor
+        meeting.save(update_fields=["status", "opened_at", "presided_by"])
         audit_record(
             actor=actor,
             action="committee.meeting_open",
             obj=meeting,
             from_state=MeetingStatus.SCHEDULED,
             to_state=MeetingStatus.OPEN,
+            data={"presided_by": actor.pk},
         )
     return meeting
 
 
 def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
-    """Record who is present (replaces the roll); refused while a ballot is open."""
+    """Record who is present (replaces the roll); refused while a ballot is open.
+
+    The member presiding must be present: the chairman when on the roll, else the
+    vice-chairman (rule 6); the chair passes accordingly (``meeting.presided_by``). A roll
+    without either is refused.
+    """
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _chairman_only(actor, meeting)
@@ -160,6 +208,21 @@ def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
         present = set(present_ids)
         if not present <= voters:
             raise RuleViolation(_("Only members of the committee can be present."))
+        committee = meeting.committee
+        if committee.chairman_id in present:
+            presiding = committee.chairman_id
+        elif committee.vice_chairman_id in present:
+            presiding = committee.vice_chairman_id
+        else:
+            raise RuleViolation(
+                _(
+                    "The chairman, or the vice-chairman in the chairman's absence, must be "
+                    "present to preside."
+                )
+            )
+        if presiding != meeting.presided_by_id:
+            meeting.presided_by_id = presiding
+            meeting.save(update_fields=["presided_by"])
         Attendance.objects.filter(meeting=meeting).exclude(member_id__in=present).delete()
         known = selectors.present_member_ids(meeting)
         Attendance.objects.bulk_create(
@@ -169,7 +232,7 @@ def roll_call(*, meeting: Meeting, actor, present_ids: set[int]) -> list[int]:
             actor=actor,
             action="committee.roll_call",
             obj=meeting,
-            data={"present": sorted(present)},
+            data={"present": sorted(present), "presided_by": presiding},
         )
     return sorted(present)
 
@@ -192,6 +255,10 @@ def recusal_declare(*, item: AgendaItem, member, actor, reason: str) -> Recusal:
             item=item, member=member, defaults={"reason": reason[:500]}
         )
         if created:
+            # Rule 5: a conflict the member declares follows them to every later stage.
+            conflict_declare(
+                application=item.application, person=member, stage="committee", reason=reason[:500]
+            )
             audit_record(
                 actor=actor,
                 action="committee.recusal",
@@ -219,6 +286,17 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
         present = selectors.present_member_ids(meeting)
         if not present:
             raise RuleViolation(_("Take the roll before opening a ballot."))
+        # Rule 6: the meeting proceeds only with a quorum of its committee's members present.
+        members = len(selectors.committee_voters(meeting.committee))
+        quorum = selectors.quorum_of(meeting.committee, members=members)
+        if len(present) < quorum:
+            raise RuleViolation(
+                _(
+                    "The meeting has no quorum: %(present)s of %(members)s members are present "
+                    "and %(quorum)s must be. No ballot opens until enough members are present."
+                )
+                % {"present": len(present), "members": members, "quorum": quorum}
+            )
         recused = selectors.recused_member_ids(item)
         members = list(get_user_model().objects.filter(pk__in=present - recused))
         conflicts = conflicts_among(members, item.application)
@@ -234,6 +312,17 @@ def ballot_open(*, item: AgendaItem, actor) -> AgendaItem:
                     reason=text[:500],
                     data={"item": item.pk, "member": member.pk, "automatic": True},
                 )
+        # Rule 6: a ballot opens only when someone present may vote; everyone recused would
+        # read as "not approved". Refused (the automatic recusals with it): the item stays
+        # pending and the application awaits another meeting.
+        if not present - selectors.recused_member_ids(item):
+            raise RuleViolation(
+                _(
+                    "Every member present is recused for this application, so nobody may vote "
+                    "on it: the ballot cannot open. The application stays awaiting the "
+                    "committee for another meeting."
+                )
+            )
         item.ballot_salt = crypto.ballot_salt_new()
         item.public_key = crypto.item_public_key(item_id=item.pk, salt=item.ballot_salt)
         item.status = BallotStatus.OPEN
@@ -497,7 +586,15 @@ def _decide(*, item: AgendaItem, meeting: Meeting, actor) -> None:
             "recused": item.recused,
         },
     ) as locked:
-        tell([locked.applicant], locked, kind)
+        tell(
+            [locked.applicant],
+            locked,
+            kind,
+            consent=item.consent,
+            present=item.present,
+            left=3 * item.consent,
+            right=2 * item.present,
+        )
 
 
 def meeting_close(*, meeting: Meeting, actor) -> Meeting:

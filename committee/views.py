@@ -24,7 +24,7 @@ from review.selectors import panel_summary
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_errors_report
 from titles.lists import Column, ListKit, application_columns, xlsx_response
-from titles.voting import RULE_TEXT
+from titles.voting import RULE_TEXT, rule_arithmetic
 
 
 def _meeting(request, pk) -> "services.Meeting":
@@ -125,7 +125,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": meeting.status == MeetingStatus.OPEN,
         # A meeting opens on its day, not before (issue #22; the service refuses it too).
         "its_day_has_come": timezone.localdate() >= timezone.localdate(meeting.starts_at),
+        "quorum": selectors.quorum_of(meeting.committee, members=len(voters)),
+        "presiding": meeting.presided_by
+        if meeting.presided_by_id not in (None, meeting.committee.chairman_id)
+        else None,
     }
+    context["has_quorum"] = len(present) >= context["quorum"]
     if can_run and meeting.status == MeetingStatus.SCHEDULED:
         context["agenda_form"] = AgendaAddForm(applications=selectors.applications_for_agenda())
     if can_run and meeting.status == MeetingStatus.OPEN:
@@ -260,6 +265,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": panel_summary(application=application),
             "recommenders": active_recommenders(application),
             "recusals": recusals,
+            "my_recusal": next((r for r in recusals if r.member_id == me.pk), None),
             "my_conflicts": conflicts_of(me, application) if pending else [],
             "present_count": len(present),
             "eligible_count": len(present - recused),
@@ -277,6 +283,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recusal_form": RecusalForm(voters=voters) if can_run and pending else None,
             "tallies_visible": permissions.tallies_visible(item),
             "rule": RULE_TEXT,
+            "arithmetic": rule_arithmetic(item.consent, item.present)
+            if permissions.tallies_visible(item)
+            else "",
         },
     )
 
@@ -405,20 +414,25 @@ def recusal_declare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = selectors.minutes_visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     return render(
         request,
         "committee/minutes.html",
         {
             **minutes_context(meeting=meeting),
             "can_sign": permissions.can_sign_minutes(request.user, meeting),
+            "sits_on_committee": permissions.is_in_committee(request.user, meeting.committee),
         },
     )
 
 
 @login_required
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
+    meeting = selectors.minutes_visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
     if meeting.status != MeetingStatus.CLOSED:
         raise Http404
     pdf = bytes(meeting.minutes_pdf) if meeting.minutes_pdf else minutes_pdf_render(meeting=meeting)

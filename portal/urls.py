@@ -11,7 +11,7 @@ from applications import views as application_views
 from applications import views_agency, views_materials
 from bureau import urls as bureau_urls
 from bureau import views as bureau_views
-from portal import views, views_statistics
+from portal import services, views, views_statistics
 from portal.views import application_page
 from review import urls as review_urls
 from review import views as review_views
@@ -32,6 +32,13 @@ application_pages = [
         "applications/<int:pk>/return/",
         application_page(application_views.application_return, methods=["POST"]),
         name="return",
+    ),
+    # Withdrawal ends every stage's part (rule 11): the portal hands the page its service.
+    path(
+        "applications/<int:pk>/withdraw/",
+        application_views.application_withdraw,
+        {"withdraw": services.application_withdraw},
+        name="withdraw",
     ),
     path(
         "applications/<int:pk>/supplement/",

@@ -16,6 +16,7 @@ from committee import sections as committee_sections
 from committee.selectors import application_committee_items
 from portal import selectors
 from review import sections as review_sections
+from review import selectors as review_selectors
 from titles.enums import Role
 from titles.people import dashboard_role_panels
 
@@ -31,7 +32,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The committee's agenda items and decision: one query, for its section and the bureau's.
     agenda_items, committee_decision = application_committee_items(application, request.user)
     sections = [
+        application_sections.decision_against_section(
+            request, application, committee_decision=committee_decision
+        ),
         application_sections.application_section(request, application),
+        application_sections.form_versions_section(request, application),
         review_sections.panel_section(request, application),
         committee_sections.committee_section(
             request, application, items=agenda_items, decision=committee_decision
@@ -46,6 +51,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "sections": [section for section in sections if section is not None],
             "state_labels": dict(ApplicationState.choices),
+            # Rule 10: who the panel experts are is for staff (not the applicant, not others).
+            "withheld": review_selectors.expert_identity_actions_withheld_from(request.user),
         },
     )
 

@@ -22,6 +22,7 @@ class ReviewConfig(AppConfig):
             "panel.confirm_no_conflict": _("Expert confirmed no conflict of interest"),
             "panel.declare_conflict": _("Expert declared a conflict of interest"),
             "panel.opinion_submit": _("Review opinion submitted"),
+            "panel.end_on_withdrawal": _("Panel assignment ended: the application was withdrawn"),
             "application.complete_panel_review": _("Panel review complete: to the committee"),
         }.items():
             audit_action_label_register(action, label)

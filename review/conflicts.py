@@ -2,15 +2,14 @@
 
 A person may not assess an application when they are the applicant, belong to the applicant's
 organization (the employer, or a freelancer's recommending body), or are one of its recommenders
-(matched by email, as recommenders are invited by email). Self-declared conflicts are recorded by
-each stage beside its own assignment or agenda item.
+(matched by email, as recommenders are invited by email), or declared a conflict with it at any
+stage (``applications.parties``: a conflict follows the person, not the stage).
 """
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import RecommenderStatus
-from applications.models import Recommender
+from applications.parties import parties_among
 from titles.models import RoleAssignment
 
 
@@ -24,22 +23,13 @@ def conflicts_among(users, application) -> dict[int, list[Promise]]:
             user__in=[user.pk for user in users], organization_id__in=organizations
         ).values_list("user_id", flat=True)
     )
-    recommender_emails = {
-        email.lower()
-        for email in Recommender.objects.filter(application=application)
-        .exclude(status=RecommenderStatus.REPLACED)
-        .values_list("email", flat=True)
-    }
-    found = {}
+    found = parties_among(users, application)
     for user in users:
-        reasons = []
-        if user.pk == application.applicant_id:
-            reasons.append(_("is the applicant"))
         if user.pk in members:
-            reasons.append(_("belongs to the applicant's organization"))
-        if user.email and user.email.lower() in recommender_emails:
-            reasons.append(_("is one of the applicant's recommenders"))
-        found[user.pk] = reasons
+            found[user.pk].insert(
+                1 if user.pk == application.applicant_id else 0,
+                _("belongs to the applicant's organization"),
+            )
     return found
 
 

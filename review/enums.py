@@ -23,6 +23,7 @@ class AssignmentStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("No conflict confirmed")
     RELEASED = "released", _("Released: conflict declared")
     REPLACED = "replaced", _("Replaced by staff")
+    WITHDRAWN = "withdrawn", _("Ended: the application was withdrawn")
 
 
 ACTIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.ASSIGNED, AssignmentStatus.CONFIRMED]

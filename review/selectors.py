@@ -155,6 +155,26 @@ class ExpertQueue:
         return rows + list(self._submitted[max(start - to_write, 0) : stop - to_write])
 
 
+# The audit events of an application that name a panel expert (as actor or in the reason).
+EXPERT_IDENTITY_ACTIONS = frozenset(
+    {
+        "panel.assign",
+        "panel.replace",
+        "panel.confirm_no_conflict",
+        "panel.declare_conflict",
+        "panel.opinion_submit",
+        "panel.end_on_withdrawal",
+        "application.complete_panel_review",
+    }
+)
+
+
+def expert_identity_actions_withheld_from(user) -> frozenset[str]:
+    """Rule 10: panel experts' identities are for staff. For anyone else (the applicant above
+    all) the timeline withholds the actor and reason of the events that would name them."""
+    return frozenset() if is_panel_staff(user) else EXPERT_IDENTITY_ACTIONS
+
+
 def expert_queue(user) -> ExpertQueue:
     """The expert's standing assignments, the ones still to write first, then by due date."""
     return ExpertQueue(user)

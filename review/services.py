@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from applications.enums import ApplicationState
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
 from applications.models import Application
+from applications.parties import conflict_declare
 from applications.services import anyone, application_transition, tell
 from review import permissions
 from review.conflicts import conflicts_of
@@ -37,6 +38,7 @@ from review.models import Assignment, Opinion, Panel
 from titles.audit import audit_record
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
 from titles.enums import Role
+from titles.notification_kinds import deadline_context
 from titles.people import users_with_role
 from titles.sweep import sweeper
 
@@ -144,7 +146,11 @@ def _assign(*, application: Application, expert, actor, now: datetime) -> Assign
         application,
         "panel_assigned",
         url=_opinion_url(assignment),
-        due=timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M"),
+        **deadline_context(
+            "due",
+            timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M"),
+            provisional=assignment.provisional,
+        ),
     )
     return assignment
 
@@ -234,6 +240,10 @@ def assignment_declare_conflict(*, assignment: Assignment, actor, reason: str) -
         if _has_submitted(locked):
             raise RuleViolation(_("The opinion was submitted: it can no longer be withdrawn."))
         _end(locked, status=AssignmentStatus.RELEASED, now=timezone.now(), reason=reason[:TEXT_MAX])
+        # Rule 5: the conflict follows the person to every later stage.
+        conflict_declare(
+            application=locked.application, person=actor, stage="panel", reason=reason[:TEXT_MAX]
+        )
         audit_record(
             actor=actor,
             action="panel.declare_conflict",
@@ -250,6 +260,33 @@ def assignment_declare_conflict(*, assignment: Assignment, actor, reason: str) -
         )
         _complete_if_done(locked.application, actor=actor)
         return locked
+
+
+def assignments_end_on_withdrawal(*, application: Application, actor) -> list[Assignment]:
+    """The application was withdrawn (rule 11): end its standing assignments, with their
+    object permissions and opinion deadlines, so that the experts' queues stop listing it;
+    audited and each expert told. Called in the withdrawal's transaction."""
+    now = timezone.now()
+    ended = list(
+        Assignment.objects.select_for_update()
+        .filter(application=application, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+        .select_related("expert", "application")
+    )
+    for assignment in ended:
+        _end(assignment, status=AssignmentStatus.WITHDRAWN, now=now)
+        audit_record(
+            actor=actor,
+            action="panel.end_on_withdrawal",
+            obj=application,
+            data={"assignment": assignment.pk, "expert": assignment.expert_id},
+        )
+    tell(
+        [assignment.expert for assignment in ended],
+        application,
+        "application_withdrawn",
+        url=reverse("review:expert_queue"),
+    )
+    return ended
 
 
 # --- opinions ---------------------------------------------------------------------------------

@@ -77,12 +77,35 @@ class _Lenient(dict):
 _PERCENT_PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
 
 
+PROVISIONAL_SUFFIX = "_provisional"
+
+
+def deadline_context(name: str, text: str, *, provisional: bool) -> dict:
+    """A deadline for a notice's context: ``name`` is the date as text, and ``<name>_provisional``
+    says whether its year is provisional; the notice then shows the mark after the date, in the
+    reader's language (rule 1: every deadline carries it, in every email)."""
+    return {name: text, f"{name}{PROVISIONAL_SUFFIX}": bool(provisional)}
+
+
+def _with_marks(context: Mapping) -> dict:
+    """``context`` with each provisional deadline's mark appended, in the active language."""
+    values = dict(context)
+    for key, flag in context.items():
+        if key.endswith(PROVISIONAL_SUFFIX) and flag:
+            name = key[: -len(PROVISIONAL_SUFFIX)]
+            if name in values:
+                values[name] = f"{values[name]} {_('(provisional)')}"
+    return values
+
+
 def render_template(template: str | Promise, context: Mapping, *, strict: bool = True) -> str:
     """Fill ``template`` (translated into the active language) from ``context``.
 
     ``strict`` raises ``ValueError`` for a missing placeholder; otherwise it renders as empty.
+    A deadline given with :func:`deadline_context` shows its provisional mark.
     """
     text = str(template)
+    context = _with_marks(context)
     values = dict(context) if strict else _Lenient(context)
     try:
         if _PERCENT_PLACEHOLDER.search(text):

@@ -10,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 RULE_TEXT = _("approved when consent votes are more than two-thirds of the members present")
 
 
+def rule_arithmetic(consent: int, present: int) -> str:
+    """The rule worked out for one result, in the active language, e.g. "3 × 5 = 15 > 2 × 7 =
+    14: more than two thirds" (shown beside every result, so that it can be checked)."""
+    left, right = 3 * consent, 2 * present
+    values = {"consent": consent, "present": present, "left": left, "right": right}
+    if is_approved(consent, present):
+        return (
+            _("3 × %(consent)s = %(left)s > 2 × %(present)s = %(right)s: more than two thirds")
+            % values
+        )
+    return (
+        _("3 × %(consent)s = %(left)s ≤ 2 × %(present)s = %(right)s: not more than two thirds")
+        % values
+    )
+
+
 def is_approved(consent: int, present: int) -> bool:
     """True when consent votes are more than two-thirds of the members present for the item.
 

@@ -11,8 +11,10 @@ from applications.enums import (
     RecommenderKind,
 )
 from applications.errors import ChangedMeanwhile, NotAllowed, RuleViolation
-from applications.models import Application
+from applications.models import FORM_FIELDS, Application
+from applications.selectors import district_refusal
 from titles.audit import audit_record
+from titles.enums import BeijingDistrict
 
 # --- creating and editing --------------------------------------------------------------------
 
@@ -37,21 +39,7 @@ def application_update(
     *, application: Application, actor, expected_version: int | None = None, **fields
 ) -> Application:
     """Save one step of the guided form (a draft, or a returned application being corrected)."""
-    editable = {
-        "category",
-        "is_freelancer",
-        "employer",
-        "recommending_body",
-        "district",
-        "department",
-        "title_series",
-        "discipline",
-        "level",
-        "academic_proficiency",
-        "professional_competence",
-        "work_achievements",
-        "performance_contributions",
-    }
+    editable = set(FORM_FIELDS)
     unknown = set(fields) - editable
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -72,10 +60,16 @@ def application_update(
                         "the new category."
                     )
                 )
+        if fields.get("district", "") not in ("", *BeijingDistrict.values):
+            raise RuleViolation(_("Choose your district of residence from the list."))
         for name, value in fields.items():
             setattr(locked, name, value)
         if locked.is_freelancer:
             locked.employer = None
+            if permissions.recommending_body_outside_district(
+                locked.recommending_body, locked.district
+            ):
+                raise RuleViolation(district_refusal(locked.recommending_body))
         else:
             locked.recommending_body = None
         locked.version += 1

@@ -25,9 +25,10 @@ from applications.services.base import (
     reviewers_of,
     tell,
 )
-from applications.services.transitions import materials_freeze
+from applications.services.transitions import deadlines_close_all, materials_freeze
 from titles.audit import audit_record
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
+from titles.notification_kinds import deadline_context
 from titles.sweep import sweeper
 
 SUPPLEMENT_DEFAULT_WORKING_DAYS = 10
@@ -133,7 +134,11 @@ def supplement_request(
             [locked.applicant],
             locked,
             "supplement_requested",
-            due=timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"),
+            **deadline_context(
+                "due",
+                timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"),
+                provisional=request.provisional,
+            ),
         )
     return request
 
@@ -191,8 +196,7 @@ def supplements_sweep(now: datetime) -> list[str]:
                 request = SupplementRequest.objects.select_for_update().get(application=locked)
                 request.withdrawn_at = now
                 request.save(update_fields=["withdrawn_at"])
-                deadline_close(obj=request, field="due_at")
-                deadline_close(obj=locked, field="eligibility_due_at")
+                deadlines_close_all(locked)
                 people = [locked.applicant, *reviewers_of(locked), *agency_staff()]
                 tell(people, locked, "supplement_deemed_withdrawn")
         except ChangedMeanwhile:

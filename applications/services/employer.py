@@ -33,6 +33,7 @@ from applications.services.objections import (
 from titles import workdays
 from titles.audit import audit_record
 from titles.deadlines import deadline_close, deadline_rule_register, deadline_track
+from titles.notification_kinds import deadline_context
 from titles.people import is_member_of
 from titles.sweep import sweeper
 
@@ -151,7 +152,11 @@ def internal_notice_open(
             [locked.applicant],
             locked,
             "internal_notice_opened",
-            end=timezone.localtime(ends_at).strftime("%Y-%m-%d"),
+            **deadline_context(
+                "end",
+                timezone.localtime(ends_at).strftime("%Y-%m-%d"),
+                provisional=notice.provisional,
+            ),
         )
     return notice
 

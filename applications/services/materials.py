@@ -5,13 +5,11 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
-from applications.enums import (
-    MULTI_FILE_SLOTS,
-    ApplicationState,
-)
+from applications.enums import MULTI_FILE_SLOTS
 from applications.errors import NotAllowed, RuleViolation
 from applications.models import Application, Material, MaterialVersion
 from applications.uploads import CheckedUpload, upload_check
@@ -45,7 +43,12 @@ def files_removed_on_failure() -> Iterator[list]:
 
 
 def version_add(
-    *, material: Material, checked: CheckedUpload, uploaded_by, stored: list
+    *,
+    material: Material,
+    checked: CheckedUpload,
+    uploaded_by,
+    stored: list,
+    uploaded_by_recommender=None,
 ) -> MaterialVersion:
     """Store the checked file (``checked.content``, never the upload itself) under its random
     name as the material's next version."""
@@ -60,6 +63,7 @@ def version_add(
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=uploaded_by,
+        uploaded_by_recommender=uploaded_by_recommender,
     )
     version.file.save(checked.storage_name, checked.file(), save=False)
     stored.append(version.file)
@@ -135,10 +139,13 @@ def material_upload(
 
 
 def _may_add_supplement(actor, application: Application) -> bool:
-    return (
-        permissions.is_applicant_of(actor, application)
-        and application.state == ApplicationState.SUPPLEMENT_REQUESTED
-    )
+    """The applicant answering the supplement request, until its deadline (rule 3: the
+    deadline, not the sweep that deems the application withdrawn later, is the rule)."""
+    if not permissions.can_answer_supplement(actor, application):
+        return False
+    if permissions.supplement_deadline_passed(application, now=timezone.now()):
+        raise RuleViolation(_("The deadline has passed: the application is deemed withdrawn."))
+    return True
 
 
 def material_delete(*, material: Material, actor) -> None:

@@ -398,7 +398,8 @@ def recommender_respond(
             locked.letter = version_add(
                 material=material,
                 checked=checked,
-                uploaded_by=application.applicant,
+                uploaded_by=None,  # the recommender, through their link (rule 9)
+                uploaded_by_recommender=locked,
                 stored=stored,
             )
         locked.senior_title = senior_title.strip()
@@ -413,7 +414,10 @@ def recommender_respond(
             actor=None,
             action="recommender.respond",
             obj=application,
-            data={"recommender": locked.pk},
+            data={
+                "recommender": locked.pk,
+                **({"letter_version": locked.letter_id} if locked.letter_id else {}),
+            },
         )
         tell(
             [application.applicant], application, "recommendation_received", recommender=locked.name

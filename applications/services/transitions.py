@@ -4,11 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import permissions
+from applications.enums import AGENCY_QUEUE_STATES
 from applications.errors import RuleViolation
 from applications.form_pdf import submitted_form_record
-from applications.models import Application, MaterialVersion
+from applications.models import Application, InternalNotice, MaterialVersion, SupplementRequest
 from applications.selectors import application_missing_items
-from applications.services.base import application_transition, reviewers_of, tell
+from applications.services.base import agency_staff, application_transition, reviewers_of, tell
+from applications.services.versions import form_version_record
+from titles.deadlines import deadline_close
 from titles.models import Round
 
 
@@ -75,6 +78,7 @@ def _send_to_employer(
             locked.round = Round.open_on(timezone.localdate(locked.submitted_at))
         materials_freeze(locked, now=now)
         submitted_form_record(locked, now=now)
+        form_version_record(application=locked, actor=actor, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked
 
@@ -98,10 +102,39 @@ def application_return(
     return locked
 
 
+def deadlines_close_all(application: Application) -> None:
+    """Stop every deadline of stages 1-2 the application still tracks (rule 11): its eligibility
+    review time, its internal notice's end, its supplement deadline. A later holiday schedule
+    then moves none of them, and reports none as moved."""
+    deadline_close(obj=application, field="eligibility_due_at")
+    for notice in InternalNotice.objects.filter(application=application):
+        deadline_close(obj=notice, field="ends_at")
+    for request in SupplementRequest.objects.filter(application=application):
+        deadline_close(obj=request, field="due_at")
+
+
+def withdrawal_audience(application: Application, *, before: str) -> list:
+    """Who was working on the application in stages 1-2 and is told of its withdrawal: the
+    employer's reviewers once submitted, the agency's staff once it reached them."""
+    people = []
+    if application.submitted_at:
+        people += list(reviewers_of(application))
+    if application.recommended_at or before in AGENCY_QUEUE_STATES:
+        people += list(agency_staff())
+    return people
+
+
 def application_withdraw(
     *, application: Application, actor, reason: str = "", expected_version: int | None = None
 ) -> Application:
-    """The applicant withdraws (any state before committee review)."""
+    """The applicant withdraws (any state before committee review).
+
+    Closes every deadline the application tracks in stages 1-2 and tells the employer's
+    reviewers and the agency's staff who were working on it. The later stages' part (the panel's
+    assignments, an agenda) is ended by ``portal.services.application_withdraw``, which the
+    withdraw page calls.
+    """
+    before = application.state
     with application_transition(
         application=application,
         actor=actor,
@@ -110,6 +143,6 @@ def application_withdraw(
         reason=reason.strip(),
         expected_version=expected_version,
     ) as locked:
-        if locked.submitted_at:
-            tell(reviewers_of(locked), locked, "application_withdrawn")
+        deadlines_close_all(locked)
+        tell(withdrawal_audience(locked, before=before), locked, "application_withdrawn")
     return locked

@@ -29,6 +29,7 @@ from applications.models import (
     SupplementItem,
     SupplementRequest,
 )
+from applications.services.versions import form_version_record
 from bureau.models import PublicNotice, PublicNoticeEntry
 from tests.factories import OrganizationFactory, UserFactory, discipline_of, id_number_valid
 from titles import workdays
@@ -149,6 +150,10 @@ def stage_rows_add(application: Application) -> None:
     request of an application awaiting its answer, the public notice's entry, the certificate
     (issued, and revoked, by the certificates' services)."""
     now = timezone.now()
+    if application.submitted_at and not application.form_versions.exists():
+        form_version_record(
+            application=application, actor=application.applicant, now=application.submitted_at
+        )
     if application.state in AFTER_NOTICE_OPENED and application.reviewing_organization_id:
         running = application.state == S.INTERNAL_NOTICE
         published = now if running else now - timedelta(days=21)

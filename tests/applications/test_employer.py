@@ -260,7 +260,7 @@ def test_a_reviewer_of_another_organization_gets_404(client):
 def test_a_freelancer_goes_through_an_association():
     association = organization(OrganizationKind.INDUSTRY_ASSOCIATION, "北京软件行业协会")
     application, reviewer = submitted(
-        is_freelancer=True, employer=None, recommending_body=association, district="海淀区"
+        is_freelancer=True, employer=None, recommending_body=association, district="haidian"
     )
     assert application.reviewing_organization_id == association.pk
     assert reviewer.notifications.filter(kind="application_submitted").count() == 1

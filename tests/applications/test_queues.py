@@ -134,3 +134,26 @@ def test_the_agency_queue_lists_the_earliest_due_first_across_pages(
     first = client.get("/agency/").content.decode()
     by_due = [a.pk for a in reversed(made)]
     assert listed(first) + listed(second) == by_due
+
+
+def test_the_agency_queue_marks_provisional_due_dates(client):
+    """Issue #20: every deadline carries the mark while its year is provisional (the data
+    covers years to 2026; 2027 is provisional until entered)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    due = datetime(2027, 3, 5, 23, 59, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
+    past = datetime(2026, 3, 5, 23, 59, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
+    provisional = application_in(S.ELIGIBILITY_REVIEW, eligibility_due_at=due)
+    official = application_in(S.ELIGIBILITY_REVIEW, eligibility_due_at=past)
+    sign_in_verified(client, agency_staff())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/agency/").content.decode()
+    row = page.split(f'href="/applications/{provisional.pk}/"', 1)[1].split("</tr>", 1)[0]
+    assert (
+        '<time datetime="2027-03-05T23:59:59+08:00">2027-03-05</time> <span class="provisional"'
+        in row
+    )
+    row = page.split(f'href="/applications/{official.pk}/"', 1)[1].split("</tr>", 1)[0]
+    assert '<time datetime="2026-03-05T23:59:59+08:00">2026-03-05</time>' in row
+    assert 'class="provisional"' not in row

@@ -1,7 +1,7 @@
 import pytest
 import time_machine
 from django.core import signing
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications import services
 from applications.enums import (
@@ -455,3 +455,65 @@ def test_recommender_who_responded_cannot_be_replaced():
             organization_name="x",
             stated_title="x",
         )
+
+
+def test_a_recommenders_letter_is_recorded_as_uploaded_by_the_recommender(
+    django_capture_on_commit_callbacks,
+):
+    """Issue #20 (rule 9): the letter came through the recommender's link, not the applicant."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.applications.factories import pdf_bytes
+
+    application = ApplicationFactory()
+    recommender = invite(application)
+    confirmation = services.recommender_verify_code(
+        recommender=recommender,
+        code=_emailed_code(recommender, django_capture_on_commit_callbacks),
+    )
+    responded = services.recommender_respond(
+        recommender=recommender,
+        confirmation=confirmation,
+        **{**RESPONSE, "opinion": ""},
+        letter_file=SimpleUploadedFile("推荐信.pdf", pdf_bytes(), "application/pdf"),
+    )
+    letter = MaterialVersion.objects.get(pk=responded.letter_id)
+    assert (letter.uploaded_by_id, letter.uploaded_by_recommender_id) == (None, recommender.pk)
+    event = AuditEvent.objects.get(action="recommender.respond")
+    assert event.data == {"recommender": recommender.pk, "letter_version": letter.pk}
+
+
+def test_the_service_refuses_a_district_hr_bureau_of_another_district():
+    from applications.selectors import application_missing_items
+    from tests.factories import OrganizationFactory
+
+    haidian = OrganizationFactory(district_hr_bureau=True)
+    application = ApplicationFactory()
+    with (
+        pytest.raises(RuleViolation, match="recommends freelancers residing in Haidian District"),
+        translation.override("en"),
+    ):
+        services.application_update(
+            application=application,
+            actor=application.applicant,
+            is_freelancer=True,
+            recommending_body=haidian,
+            district="chaoyang",
+        )
+    with (
+        pytest.raises(RuleViolation, match="Choose your district of residence from the list"),
+        translation.override("en"),
+    ):
+        services.application_update(
+            application=application, actor=application.applicant, district="海淀区"
+        )
+    # A row that predates the rule is held at submission.
+    Application.objects.filter(pk=application.pk).update(
+        is_freelancer=True, employer=None, recommending_body=haidian, district="chaoyang"
+    )
+    with translation.override("en"):
+        missing = [
+            str(item)
+            for item in application_missing_items(Application.objects.get(pk=application.pk))
+        ]
+    assert any("recommends freelancers residing in Haidian District only" in m for m in missing)

@@ -357,3 +357,46 @@ def test_a_bad_id_number_is_explained_and_changes_nothing(client):
     applicant.refresh_from_db()
     assert applicant.real_name != "新名字"
     assert applicant.phone == ""
+
+
+def test_a_freelancer_names_the_hr_bureau_of_the_district_they_reside_in(client):
+    """Issue #20 (rule 12): the district of residence is one of the sixteen, and a district HR
+    bureau recommends only those residing in its district; associations are bound to none."""
+    from tests.factories import OrganizationFactory
+
+    haidian = OrganizationFactory(district_hr_bureau=True, name="海淀区人力资源和社会保障局")
+    association = OrganizationFactory(industry_association=True)
+    application = ApplicationFactory(category="", employer=None)
+    as_user(client, application.applicant)
+    page = client.get(f"/applications/{application.pk}/edit/category/").content.decode()
+    assert '<option value="chaoyang">朝阳区</option>' in page
+    response = client.post(
+        f"/applications/{application.pk}/edit/category/",
+        {
+            "version": application.version,
+            "category": "other",
+            "is_freelancer": "on",
+            "recommending_body": haidian.pk,
+            "district": "chaoyang",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "海淀区人力资源和社会保障局只为居住在海淀区的自由职业者推荐：请选择居住地所在区的人力资源"
+        "社会保障部门，或行业协会、学会。" in response.content.decode()
+    )
+    assert Application.objects.get(pk=application.pk).recommending_body_id is None
+    for body, district in ((haidian, "haidian"), (association, "chaoyang")):
+        version = Application.objects.get(pk=application.pk).version
+        client.post(
+            f"/applications/{application.pk}/edit/category/",
+            {
+                "version": version,
+                "category": "other",
+                "is_freelancer": "on",
+                "recommending_body": body.pk,
+                "district": district,
+            },
+        )
+        saved = Application.objects.get(pk=application.pk)
+        assert (saved.recommending_body_id, saved.district) == (body.pk, district)

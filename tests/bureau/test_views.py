@@ -264,6 +264,21 @@ def test_the_queue_shows_the_committees_result_and_minutes(client):
     html = client.get("/bureau/").content.decode()
     assert meeting.committee.name in html
     assert f"/committee/meetings/{meeting.pk}/minutes/" in html
+    # Issue #20: the rule and its arithmetic beside the result.
+    english = client.get("/bureau/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        '<span class="muted rule">Rule: approved when consent votes are more than two-thirds of '
+        "the members present (3 × 3 = 9 &gt; 2 × 3 = 6: more than two thirds).</span>"
+    ) in english
+    # Issue #20: the link the queue shows opens for bureau staff (it answered 404).
+    minutes = client.get(f"/committee/meetings/{meeting.pk}/minutes/", HTTP_ACCEPT_LANGUAGE="en")
+    assert minutes.status_code == 200
+    assert f'href="/committee/meetings/{meeting.pk}/minutes.pdf"' in minutes.content.decode()
+    assert f'href="/committee/meetings/{meeting.pk}/"' not in minutes.content.decode()
+    pdf = client.get(f"/committee/meetings/{meeting.pk}/minutes.pdf")
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+    outsider = sign_in_verified(Client(), UserFactory(roles=[Role.APPLICANT]))
+    assert outsider.get(f"/committee/meetings/{meeting.pk}/minutes/").status_code == 404
 
 
 @pytest.mark.parametrize("size", [1, 5])

@@ -170,7 +170,38 @@ def test_the_application_page_shows_the_latest_verifications_only(client, certif
     assert page.count("核验单位") == sections.VERIFICATIONS_SHOWN
     assert "核验单位00" not in page  # the oldest is left out
     assert f"核验单位{sections.VERIFICATIONS_SHOWN:02d}" in page
-    assert "仅显示最近 20 次核验。" in page
+    assert "显示最近 20 次核验。" in page
+    assert f'<a href="/certificates/{certificate.pk}/verifications/">全部核验记录</a>' in page
+
+
+def test_the_holder_pages_through_every_verification(client, certificate):
+    """Issue #20: the holder sees every verification, 50 a page, newest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(days=30)
+    Verification.objects.bulk_create(
+        Verification(
+            certificate=certificate,
+            number=certificate.number,
+            method="number",
+            result="valid",
+            verified_at=start + timedelta(hours=n),
+            organization_name=f"核验单位{n:03d}",
+            client_hash="x",
+        )
+        for n in range(51)
+    )
+    client.force_login(certificate.application.applicant)
+    first = client.get(f"/certificates/{certificate.pk}/verifications/").content.decode()
+    assert first.count("核验单位") == 50
+    assert "核验单位050" in first and "核验单位000" not in first
+    assert "第 1 页，共 2 页" in first
+    second = client.get(f"/certificates/{certificate.pk}/verifications/?page=2").content.decode()
+    assert second.count("核验单位") == 1 and "核验单位000" in second
+    client.force_login(UserFactory())
+    assert client.get(f"/certificates/{certificate.pk}/verifications/").status_code == 404
 
 
 def test_others_cannot_download(client, certificate):
@@ -241,3 +272,27 @@ def test_batch_issuance_is_for_bureau_staff_only(client):
     client.force_login(UserFactory())
     assert client.get(f"/certificates/issuance/{notice.pk}/progress/").status_code == 404
     assert client.post(f"/certificates/issuance/{notice.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_verifications_page_takes_a_fixed_number_of_queries(client, certificate, size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    Verification.objects.bulk_create(
+        Verification(
+            certificate=certificate,
+            number=certificate.number,
+            method="number",
+            result="valid",
+            verified_at=timezone.now(),
+            client_hash="x",
+        )
+        for _ in range(size)
+    )
+    client.force_login(certificate.application.applicant)
+    client.get(f"/certificates/{certificate.pk}/verifications/")  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/certificates/{certificate.pk}/verifications/").status_code == 200
+    assert len(queries) <= 8, [query["sql"] for query in queries]

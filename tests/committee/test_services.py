@@ -172,11 +172,14 @@ def test_only_the_chairman_opens_takes_the_roll_and_closes():
     services.meeting_open(meeting=meeting, actor=committee.chairman)
     with pytest.raises(NotChairman):
         services.roll_call(meeting=meeting, actor=member, present_ids={member.pk})
-    services.roll_call(meeting=meeting, actor=committee.chairman, present_ids={member.pk})
+    services.roll_call(
+        meeting=meeting, actor=committee.chairman, present_ids={member.pk, committee.chairman_id}
+    )
     with pytest.raises(NotChairman):
         services.ballot_open(item=item, actor=member)
     services.ballot_open(item=item, actor=committee.chairman)
     services.ballot_cast(item=item, member=member, choice="consent")
+    services.ballot_cast(item=item, member=committee.chairman, choice="consent")
     with pytest.raises(NotChairman):
         services.ballot_close(item=item, actor=member)
     services.ballot_close(item=item, actor=committee.chairman)
@@ -282,6 +285,8 @@ def test_committee_decision_is_none_until_the_ballot_closes():
         "decided_at": closed.closed_at,
         "committee_name": "北京市高层次人才职称评审委员会",
         "committee_display": "北京市高层次人才职称评审委员会",
+        "rule": "approved when consent votes are more than two-thirds of the members present",
+        "arithmetic": "3 × 3 = 9 > 2 × 3 = 6: more than two thirds",
     }
 
 
@@ -337,3 +342,142 @@ def test_nothing_of_the_result_reaches_the_applicant_until_the_meeting_closes():
     assert list(
         Notification.objects.filter(recipient=applicant).values_list("kind", flat=True)
     ) == ["committee_approved"]
+
+
+@pytest.mark.django_db
+def test_a_conflict_declared_on_the_panel_recuses_the_member_at_the_ballot():
+    from review import services as review_services
+    from review.models import Assignment
+    from tests.review.factories import staff
+
+    _meeting, [item], voters, chairman = in_session(members=3)
+    member = voters[1]
+    # The member also sits on the panel: assigned, declared a conflict there, released.
+    assignment = Assignment.objects.create(
+        application=item.application,
+        expert=member,
+        assigned_by=staff(),
+        assigned_at=item.application.updated_at,
+    )
+    Application.objects.filter(pk=item.application_id).update(state=S.PANEL_REVIEW)
+    review_services.assignment_declare_conflict(
+        assignment=assignment, actor=member, reason="曾与申报人合作项目"
+    )
+    Application.objects.filter(pk=item.application_id).update(state=S.COMMITTEE_REVIEW)
+    services.ballot_open(item=item, actor=chairman)
+    recusal = Recusal.objects.get(item=item)
+    assert (recusal.member_id, recusal.automatic) == (member.pk, True)
+    assert recusal.reason == "declared a conflict of interest: 曾与申报人合作项目"
+    with pytest.raises(RuleViolation, match="You are recused"):
+        services.ballot_cast(item=item, member=member, choice="consent")
+
+
+@pytest.mark.django_db
+def test_a_recusal_declared_in_one_meeting_follows_the_member_to_the_next():
+    _meeting, [item], voters, _chairman = in_session(members=2)
+    services.recusal_declare(item=item, member=voters[1], actor=voters[1], reason="近亲属")
+    from applications.parties import is_party
+
+    assert is_party(voters[1], item.application)
+
+
+@pytest.mark.django_db
+def test_ballot_open_is_refused_when_every_member_present_is_recused():
+    meeting, [item], voters, chairman = in_session(members=1)
+    services.recusal_declare(item=item, member=voters[1], actor=chairman, reason="近亲属")
+    add_recommender(item.application, "expert", email=chairman.email)
+    with pytest.raises(RuleViolation) as error:
+        services.ballot_open(item=item, actor=chairman)
+    assert str(error.value.message) == (
+        "Every member present is recused for this application, so nobody may vote on it: the "
+        "ballot cannot open. The application stays awaiting the committee for another meeting."
+    )
+    item.refresh_from_db()
+    assert (item.status, item.public_key, item.approved) == (BallotStatus.PENDING, None, None)
+    assert list(Recusal.objects.filter(item=item).values_list("automatic", flat=True)) == [False]
+    services.meeting_close(meeting=meeting, actor=chairman)
+    assert Application.objects.get(pk=item.application_id).state == S.COMMITTEE_REVIEW
+
+
+def _roll(meeting, actor, people):
+    return services.roll_call(meeting=meeting, actor=actor, present_ids={u.pk for u in people})
+
+
+@pytest.mark.django_db
+def test_quorum_defaults_to_two_thirds_of_the_members_rounded_up():
+    committee = committee_of(0)
+    quorums = [selectors.quorum_of(committee, members=n) for n in (1, 3, 4, 5, 6, 7, 9)]
+    assert quorums == [1, 2, 3, 4, 4, 5, 6]
+
+
+@pytest.mark.django_db
+def test_ballot_open_is_refused_without_a_quorum():
+    committee = committee_of(4)  # five voting members: four must be present
+    meeting = meeting_of(committee, awaiting_committee())
+    chairman = committee.chairman
+    members = list(committee.members.order_by("pk"))
+    item = AgendaItem.objects.get(meeting=meeting)
+    services.meeting_open(meeting=meeting, actor=chairman)
+    _roll(meeting, chairman, [chairman, *members[:2]])
+    with pytest.raises(RuleViolation) as refused:
+        services.ballot_open(item=item, actor=chairman)
+    assert str(refused.value.message) == (
+        "The meeting has no quorum: 3 of 5 members are present and 4 must be. No ballot opens "
+        "until enough members are present."
+    )
+    assert AgendaItem.objects.get(pk=item.pk).status == BallotStatus.PENDING
+    _roll(meeting, chairman, [chairman, *members[:3]])
+    assert services.ballot_open(item=item, actor=chairman).status == BallotStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_the_committees_own_quorum_setting_is_the_rule():
+    committee = committee_of(4)
+    committee.quorum = 2
+    committee.save()
+    meeting = meeting_of(committee, awaiting_committee())
+    chairman = committee.chairman
+    item = AgendaItem.objects.get(meeting=meeting)
+    services.meeting_open(meeting=meeting, actor=chairman)
+    _roll(meeting, chairman, [chairman, committee.members.first()])
+    assert services.ballot_open(item=item, actor=chairman).status == BallotStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_the_vice_chairman_presides_in_the_chairmans_absence():
+    committee = committee_of(3)
+    vice, *others = list(committee.members.order_by("pk"))
+    committee.vice_chairman = vice
+    committee.save()
+    meeting = meeting_of(committee, awaiting_committee())
+    item = AgendaItem.objects.get(meeting=meeting)
+    with pytest.raises(NotChairman):
+        services.meeting_open(meeting=meeting, actor=others[0])
+    services.meeting_open(meeting=meeting, actor=vice)
+    _roll(meeting, vice, [vice, *others])
+    meeting.refresh_from_db()
+    assert meeting.presided_by_id == vice.pk
+    with pytest.raises(NotChairman):  # absent, the chairman does not run it
+        services.ballot_open(item=item, actor=committee.chairman)
+    services.ballot_open(item=item, actor=vice)
+    vote_all(item, [vice, *others], [Choice.CONSENT] * 3)
+    services.ballot_close(item=item, actor=vice)
+    services.meeting_close(meeting=meeting, actor=vice)
+    assert Application.objects.get(pk=item.application_id).state == S.BUREAU_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_chairman_on_the_roll_takes_the_chair_and_someone_must_preside():
+    committee = committee_of(3)
+    vice, *others = list(committee.members.order_by("pk"))
+    committee.vice_chairman = vice
+    committee.save()
+    meeting = meeting_of(committee, awaiting_committee())
+    services.meeting_open(meeting=meeting, actor=vice)
+    with pytest.raises(RuleViolation, match="must be present to preside"):
+        _roll(meeting, vice, others)
+    _roll(meeting, vice, [committee.chairman, vice, *others])
+    meeting.refresh_from_db()
+    assert meeting.presided_by_id == committee.chairman_id
+    with pytest.raises(NotChairman):
+        _roll(meeting, vice, [vice, *others])

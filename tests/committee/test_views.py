@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from committee import services
 from committee.models import Meeting
@@ -190,3 +190,61 @@ def test_application_page_shows_the_committee_decision_to_a_member():
     html = page.content.decode()
     assert "2 consent of 2 present" in html
     assert f'href="/committee/meetings/{meeting.pk}/minutes/"' in html
+    assert (
+        '<p class="muted rule">Rule: approved when consent votes are more than two-thirds of the '
+        "members present (3 × 2 = 6 &gt; 2 × 2 = 4: more than two thirds).</p>"
+    ) in html
+
+
+@pytest.mark.django_db
+def test_item_page_tells_a_recused_member_why():
+    from applications.parties import conflict_declare
+
+    _meeting, [item], voters, chairman = in_session(members=2)
+    conflict_declare(
+        application=item.application, person=voters[1], stage="panel", reason="曾是其导师"
+    )
+    with translation.override("en"):  # the reason is written in the chairman's language
+        services.ballot_open(item=item, actor=chairman)
+    client = client_of(voters[1])
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/committee/items/{item.pk}/").content.decode()
+    assert (
+        '<p class="overdue my-recusal">You are recused for this application and do not vote: '
+        "declared a conflict of interest: 曾是其导师</p>" in html
+    )
+    assert "Cast my vote" not in html
+
+
+@pytest.mark.django_db
+def test_item_page_refuses_a_ballot_nobody_may_vote_on_with_the_reason():
+    _meeting, [item], _voters, chairman = in_session(members=0)
+    services.recusal_declare(item=item, member=chairman, actor=chairman, reason="近亲属")
+    client = client_of(chairman)
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/committee/items/{item.pk}/ballot/open/", follow=True)
+    assert "Every member present is recused for this application" in page.content.decode()
+    item.refresh_from_db()
+    assert item.ballot_pending
+
+
+@pytest.mark.django_db
+def test_meeting_page_shows_the_quorum_and_who_presides():
+    committee = committee_of(4)
+    vice = committee.members.order_by("pk").first()
+    committee.vice_chairman = vice
+    committee.save()
+    meeting = meeting_of(committee)
+    services.meeting_open(meeting=meeting, actor=vice)
+    services.roll_call(meeting=meeting, actor=vice, present_ids={vice.pk})
+    client = client_of(vice)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/committee/meetings/{meeting.pk}/").content.decode()
+    assert (
+        f'<p class="presiding">Presided by the vice-chairman {vice.display_name} in the '
+        "chairman's absence.</p>" in html
+    )
+    assert (
+        '<p class="quorum overdue">Quorum: 4 of the 5 members must be present for the meeting '
+        "to proceed. Not reached: no ballot can open.</p>" in html
+    )

@@ -38,3 +38,43 @@ def test_an_applicant_without_an_application_is_offered_one(client):
     applicant = UserFactory(roles=[Role.APPLICANT])
     client.force_login(applicant)
     assert START in client.get("/dashboard/").content.decode()
+
+
+def test_the_withdraw_page_ends_the_panel_assignments_too(client):
+    from review.enums import AssignmentStatus
+    from review.models import Assignment
+    from tests.review.factories import assigned, in_panel_review
+
+    application = in_panel_review()
+    assignment = assigned(application)
+    client.force_login(application.applicant)
+    page = client.post(
+        f"/applications/{application.pk}/withdraw/",
+        {"version": application.version, "confirm": "on", "reason": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your application has been withdrawn." in page.content.decode()
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.WITHDRAWN
+    assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.WITHDRAWN
+
+
+def test_the_applicant_does_not_see_who_reviews_them_staff_do(client):
+    from django.test import Client as client_class
+
+    from tests.review.factories import assigned, in_panel_review
+    from tests.review.factories import staff as panel_staff
+
+    application = in_panel_review()
+    assignment = assigned(application)  # assigned (name in the reason) and confirmed (actor)
+    name = assignment.expert.display_name
+    client.force_login(application.applicant)
+    page = client.get(f"/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Panel expert assigned" in html
+    assert name not in html
+    from tests.factories import sign_in_verified
+
+    staff_client = sign_in_verified(client_class(), panel_staff())
+    assert name in staff_client.get(f"/applications/{application.pk}/").content.decode()

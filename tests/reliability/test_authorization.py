@@ -218,6 +218,7 @@ EXPECTED = {
     "certificates:public_key": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "certificates:verify_number": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "certificates:download": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    "certificates:verifications": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "certificates:revoke": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "certificates:issuance": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "certificates:notice_issue": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),

@@ -366,3 +366,19 @@ def test_the_last_two_opinions_submitted_at_once_complete_the_panel_once():
         ).count()
         == 1
     )
+
+
+def test_the_assignment_email_marks_a_provisional_due_date():
+    """Issue #20: a due date over a year not yet official carries the mark in the email."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from titles.models import OutboxEmail
+
+    with time_machine.travel(datetime(2026, 12, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        application = in_panel_review()
+        assignment = assigned(application, confirmed=False, who=expert(preferred_language="en"))
+    assert assignment.provisional is True
+    due = timezone.localtime(assignment.due_at).strftime("%Y-%m-%d %H:%M")
+    email = OutboxEmail.objects.get(kind="panel_assigned", recipient=assignment.expert)
+    assert f"Your opinion is due by {due} (provisional)." in email.body

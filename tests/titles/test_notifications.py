@@ -648,3 +648,18 @@ def test_an_unknown_kind_shows_a_generic_text(db):
     with translation.override("zh-hans"):
         assert notification.text == "通知"
     assert notification.safe_url == ""
+
+
+def test_a_provisional_deadline_carries_the_mark_in_the_readers_language():
+    from titles.notification_kinds import deadline_context, render_template
+
+    context = deadline_context("due", "2027-01-05 23:59", provisional=True)
+    with translation.override("en"):
+        assert (
+            render_template("Due by %(due)s.", context) == "Due by 2027-01-05 23:59 (provisional)."
+        )
+    with translation.override("zh-hans"):
+        assert render_template("Due by %(due)s.", context) == "Due by 2027-01-05 23:59 （暂定）."
+    official = deadline_context("due", "2026-01-05 23:59", provisional=False)
+    with translation.override("en"):
+        assert render_template("Due by %(due)s.", official) == "Due by 2026-01-05 23:59."

@@ -33,3 +33,13 @@ def test_is_approved_refuses_impossible_counts(consent, present):
 def test_is_approved_refuses_floats():
     with pytest.raises(TypeError):
         is_approved(2.0, 3)
+
+
+def test_rule_arithmetic_states_the_comparison_for_the_numbers():
+    from django.utils import translation
+
+    from titles.voting import rule_arithmetic
+
+    with translation.override("en"):
+        assert rule_arithmetic(5, 7) == "3 × 5 = 15 > 2 × 7 = 14: more than two thirds"
+        assert rule_arithmetic(4, 6) == "3 × 4 = 12 ≤ 2 × 6 = 12: not more than two thirds"
