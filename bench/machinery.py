@@ -1,4 +1,4 @@
-"""Benchmark: what each earlier speed-up still buys under real traffic, switched off and on.
+"""Benchmark: what a speed-up still buys under real traffic, switched off and on.
 
     .venv/bin/python bench/machinery.py \
         --database-url postgres://postgres@127.0.0.1:5432/titles_bench [--rounds 8] [--requests 10]
@@ -11,10 +11,11 @@ time of the process (``time.process_time``, less disturbed by other work on a sh
 on and off, and what the piece saves. A piece is switched off for the block only, by putting
 Django's own way back in its place:
 
-- ``ChoiceLabels``: Django's ``Model._get_FIELD_display`` (choices rebuilt and hashed per call);
-- ``{% pk_url %}``: one ``reverse()`` per row;
-- ``joins_as_written``: PostgreSQL chooses the join order (no ``SET``/``RESET``);
 - ``_PlainSelect``: Django's ``Select`` widget, one template per option.
+
+Issue #26 measured three more this way and retired them, as they saved at most 1.8 ms of CPU
+a page (``ChoiceLabels``, ``{% pk_url %}``, ``joins_as_written``; the numbers are in
+``docs/decisions.md``). Add a piece here before keeping a speed-up that costs clarity.
 
 Nothing here is asserted by the tests; read what a piece saves beside the page's own time.
 """
@@ -34,46 +35,6 @@ from bench.writer import Writer
 
 
 @contextlib.contextmanager
-def _choice_labels_off():
-    from titles.choices import ChoiceLabels
-
-    own = ChoiceLabels.__dict__["_get_FIELD_display"]
-    del ChoiceLabels._get_FIELD_display
-    try:
-        yield
-    finally:
-        ChoiceLabels._get_FIELD_display = own
-
-
-@contextlib.contextmanager
-def _pk_url_off():
-    from titles.templatetags import urls
-
-    cached = urls._around_key
-    urls._around_key = cached.__wrapped__  # reversed again on every call, as {% url %} does
-    try:
-        yield
-    finally:
-        urls._around_key = cached
-
-
-@contextlib.contextmanager
-def _joins_as_written_off():
-    from bureau import views as bureau_views
-    from review import views as review_views
-
-    modules = [bureau_views, review_views]
-    kept = [module.joins_as_written for module in modules]
-    for module in modules:
-        module.joins_as_written = contextlib.nullcontext
-    try:
-        yield
-    finally:
-        for module, own in zip(modules, kept, strict=True):
-            module.joins_as_written = own
-
-
-@contextlib.contextmanager
 def _plain_select_off():
     from django import forms
 
@@ -88,12 +49,6 @@ def _plain_select_off():
 
 
 PIECES = {
-    "ChoiceLabels": (
-        _choice_labels_off,
-        ["employer queue", "agency queue", "bureau queue", "expert queue", "detail as agency"],
-    ),
-    "pk_url": (_pk_url_off, ["public notices", "bureau queue", "agency queue", "meeting agenda"]),
-    "joins_as_written": (_joins_as_written_off, ["bureau queue", "expert queue", "panel queue"]),
     "_PlainSelect": (_plain_select_off, ["agency queue"]),
 }
 
