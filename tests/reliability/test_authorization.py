@@ -78,6 +78,11 @@ def kwargs_for(name: str, objects: dict) -> dict:
         "notification_mark_read": {"pk": objects["notification"].pk},
         "notification_open": {"pk": objects["notification"].pk},
         "certificates:application_progress": {"pk": objects["certificate"].application_id},
+        "organization_detail": {"pk": objects["application"].employer_id},
+        "invitation_accept": {"token": "no-such-invitation"},
+        "join_request_decide": {"pk": 1},
+        "committee:setup_edit": {"pk": objects["meeting"].committee_id},
+        "committee:agenda_builder": {"pk": objects["meeting"].pk},
     }
     if name in table:
         return table[name]
@@ -223,6 +228,24 @@ EXPECTED = {
     "certificates:issuance": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "certificates:notice_issue": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "certificates:notice_progress": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    # issues 21 and 23
+    "organization_register": (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "organization_registrations": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    "organization_join": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
+    "organization_invite_employer": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
+    "invitation_accept": (404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "join_request_decide": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "organization_detail": (LOGIN, 404, 404, 200, 404, 404, 404, 404, 200),
+    "statistics": (LOGIN, 404, 404, 404, 200, 404, 404, 404, 200),
+    "applications:officer_assign": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "applications:form_pdf": (LOGIN, 200, 404, 200, 404, 404, 404, 404, 404),
+    "committee:agenda_builder": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 404),
+    "committee:setup": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    "committee:setup_edit": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    "committee:agency_staff": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "bureau:rounds": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
+    "bureau:batch_keep": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "certificates:register": (LOGIN, 404, 404, 404, 404, 404, 404, 404, 200),
     "admin:index": (RD, RD, RD, RD, RD, RD, RD, RD, 200),
 }
 # fmt: on
