@@ -26,11 +26,11 @@ def test_the_bureau_publishes_every_application_matching_the_filter_across_pages
         sign_in_verified(client, bureau_staff())
         page = client.get("/bureau/?q=张").content.decode()
         assert "all 53 applications that match the filters, on every page" in page
-        response = client.post(
-            "/bureau/publish/",
-            {"all_matching": "1", "query": "q=张", "working_days": 5, "title": ""},
-            follow=True,
-        )
+        posted = {"all_matching": "1", "query": "q=张", "working_days": 5, "title": ""}
+        asked = client.post("/bureau/publish/", posted).content.decode()
+        assert "The notice will name 53 applicants to the public" in asked  # issue #22
+        assert not PublicNotice.objects.exists()
+        response = client.post("/bureau/publish/", {**posted, "confirmed": "1"}, follow=True)
     assert response.status_code == 200
     notice = PublicNotice.objects.get()
     assert sorted(notice.entries.values_list("application_id", flat=True)) == sorted(
@@ -120,6 +120,7 @@ def test_the_bureau_keeps_choices_across_pages_and_publishes_them_together(clien
                 f"version_{second_page.pk}": second_page.version,
                 "working_days": 5,
                 "title": "",
+                "confirmed": "1",  # the confirmation page's answer (issue #22)
             },
         )
         notice = PublicNotice.objects.get()

@@ -159,7 +159,7 @@ EXPECTED = {
     "notification_mark_read": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
     "notification_open": (LOGIN, RD, 404, 404, 404, 404, 404, 404, 404),
     "signup": (200, RD, RD, RD, RD, RD, RD, RD, RD),
-    "applications:new": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+    "applications:new": (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
     "applications:detail": (LOGIN, 200, 404, 200, 404, 404, 404, 404, 404),
     "applications:step": (LOGIN, RD, 404, 404, 404, 404, 404, 404, 404),
     "applications:material_upload": (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),

@@ -21,7 +21,11 @@ from titles.middleware import CONTENT_SECURITY_POLICY
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Rendered by WeasyPrint into PDF documents, never served as HTML pages.
-PDF_TEMPLATES = {"certificates/certificate_pdf.html", "committee/minutes_pdf.html"}
+PDF_TEMPLATES = {
+    "certificates/certificate_pdf.html",
+    "committee/minutes_pdf.html",
+    "applications/application_form_pdf.html",
+}
 
 
 def test_every_page_sends_the_content_security_policy(client):
