@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations import RunPython
@@ -93,27 +94,21 @@ def phone_and_english_shots(page, folder: Path, name: str) -> None:
 
 
 def data_as_migrate_leaves_it() -> None:
-    """Run every migration's data step again, in order, each with the models of its own state.
-
-    A browser test needs a transactional database, and the test before it may have emptied
-    every table (Django's flush); this puts back exactly what ``migrate`` writes (the reference
-    series, disciplines, checklist, calendar, shipped organizations). Django's
-    ``serialized_rollback`` would do it too, but then skips the post-migrate signal on its own
-    flush afterwards, and the next transactional test finds no permissions at all.
-    """
+    """Run every migration's data step again, in order: what ``migrate`` writes (the reference
+    series, disciplines, checklist, calendar, shipped organizations), after a transactional test
+    before this one has emptied every table. The steps run with today's models (the tables
+    have today's columns); on empty tables the ones that only convert old rows do nothing.
+    Django's ``serialized_rollback`` would restore the rows too, but clashes with the content
+    types the flush before it recreated."""
     loader = MigrationLoader(connection)
-    executor_plan = loader.graph.forwards_plan(
-        [key for key in loader.graph.leaf_nodes() if key[0] in loader.migrated_apps]
-    )
+    plan = []  # every migration, each after the ones it depends on
+    for leaf in loader.graph.leaf_nodes():
+        plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
     with connection.schema_editor() as schema_editor:
-        for key in executor_plan:
-            migration = loader.get_migration(*key)
-            steps = [op for op in migration.operations if isinstance(op, RunPython)]
-            if not steps:
-                continue
-            state = loader.project_state(key, at_end=False)
-            for step in steps:
-                step.code(state.apps, schema_editor)
+        for key in plan:
+            for operation in loader.get_migration(*key).operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, schema_editor)
 
 
 @pytest.mark.django_db(transaction=True)
