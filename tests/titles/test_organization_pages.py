@@ -86,7 +86,7 @@ def test_an_employer_registers_with_a_new_account_and_waits(client):
     assert organization.registered_by.username == "zhouhong"
     assert user_roles(organization.registered_by) == set()
     page = client.get(response["Location"]).content.decode()
-    assert "等待市人力社保局审核" in page
+    assert "等待北京市人力资源和社会保障局审核" in page
 
 
 def test_a_wrong_credit_code_is_explained_and_nothing_is_made(client):
@@ -363,4 +363,4 @@ def test_the_registrant_finds_their_pending_organization_on_the_dashboard(client
     client.force_login(organization.registered_by)
     page = client.get("/dashboard/").content.decode()
     assert f'<a href="/organizations/{organization.pk}/">北京星河科技有限公司</a>' in page
-    assert "等待市人力社保局审核" in page
+    assert "等待北京市人力资源和社会保障局审核" in page
