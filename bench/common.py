@@ -17,12 +17,12 @@ def setup(database_url: str | None = None) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
 
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        from django.core.management import call_command
+    from django.core.management import call_command
 
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Every time (it copies only what changed): a manifest from an older checkout lacks the
+    # files added since, and every page naming one would fail.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @dataclass
