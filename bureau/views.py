@@ -257,15 +257,8 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
         chosen = list(
             filtered.select_related(None)
             .prefetch_related(None)
-            .select_related("applicant")
-            .only(
-                "pk",
-                "version",
-                "applicant__real_name",
-                "applicant__first_name",
-                "applicant__last_name",
-                "applicant__username",
-            )
+            .select_related("applicant")  # the confirmation names them
+            .only("pk", "version", "applicant")
         )
     if not is_confirmed(request):
         return _publish_confirmation(request, form, chosen)
