@@ -13,61 +13,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from applications.enums import ApplicationState
-from applications.models import Application, MaterialVersion, Recommender, SubmittedForm
+from applications.models import Application, FormVersion, MaterialVersion, Recommender
 from titles.pdf import html_to_pdf, qr_svg
 from titles.people import id_number_for_viewer
 
-SNAPSHOT_FIELDS = (
-    "category",
-    "is_freelancer",
-    "employer_id",
-    "recommending_body_id",
-    "district",
-    "department",
-    "title_series_id",
-    "discipline_id",
-    "level",
-    "academic_proficiency",
-    "professional_competence",
-    "work_achievements",
-    "performance_contributions",
-)
 
-
-def submitted_form_record(application: Application, *, now) -> SubmittedForm:
-    """Keep what the application says at this submission (called as it is submitted)."""
-    number = SubmittedForm.objects.filter(application=application).count() + 1
-    return SubmittedForm.objects.create(
-        application=application,
-        number=number,
-        submitted_at=now,
-        content={
-            "fields": {name: getattr(application, name) for name in SNAPSHOT_FIELDS},
-            "versions": list(
-                MaterialVersion.objects.filter(material__application=application).values_list(
-                    "pk", flat=True
-                )
-            ),
-            "recommenders": list(
-                application.recommenders.exclude(status="replaced").values_list("pk", flat=True)
-            ),
-        },
-    )
-
-
-def as_submitted(application: Application, submitted: SubmittedForm) -> Application:
-    """An unsaved copy of the application as it was at that submission."""
+def as_submitted(application: Application, version: FormVersion) -> Application:
+    """An unsaved copy of the application as it was at that submission: its form's fields as
+    the version kept them (a related row by its id)."""
     then = copy.copy(application)
-    for name, value in submitted.content["fields"].items():
-        setattr(then, name, value)
-    for relation in ("employer", "recommending_body", "title_series", "discipline"):
-        Application._meta.get_field(relation).delete_cached_value(then)
-    then.submitted_at = submitted.submitted_at
+    for name, value in version.data.items():
+        field = Application._meta.get_field(name)
+        if field.is_relation:
+            setattr(then, field.attname, value["id"] if value else None)
+            field.delete_cached_value(then)
+        else:
+            setattr(then, name, value)
+    then.submitted_at = version.submitted_at
     return then
 
 
 def application_form_context(
-    application: Application, *, viewer, page_url: str, submitted: SubmittedForm | None = None
+    application: Application, *, viewer, page_url: str, submitted: FormVersion | None = None
 ) -> dict:
     versions = (
         MaterialVersion.objects.filter(material__application=application)
@@ -79,11 +46,9 @@ def application_form_context(
     ]
     if submitted is not None:
         application = as_submitted(application, submitted)
-        versions = versions.filter(pk__in=submitted.content["versions"])
+        versions = versions.filter(pk__in=submitted.material_versions)
         recommenders = list(
-            Recommender.objects.filter(pk__in=submitted.content["recommenders"]).order_by(
-                "kind", "pk"
-            )
+            Recommender.objects.filter(pk__in=submitted.recommenders).order_by("kind", "pk")
         )
     return {
         "submission": submitted,
@@ -113,7 +78,7 @@ def application_form_context(
 
 
 def application_form_pdf(
-    application: Application, *, viewer, page_url: str, submitted: SubmittedForm | None = None
+    application: Application, *, viewer, page_url: str, submitted: FormVersion | None = None
 ) -> bytes:
     html = render_to_string(
         "applications/application_form_pdf.html",

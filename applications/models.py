@@ -604,31 +604,6 @@ class SupplementItem(models.Model):
         return self.text[:60]
 
 
-class SubmittedForm(models.Model):
-    """What an application said when it was submitted (or resubmitted): the printable form of
-    that submission can be printed again later (issue #23), after a return changed the texts."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="submitted_forms"
-    )
-    number = models.PositiveSmallIntegerField(_("submission"))
-    submitted_at = models.DateTimeField(_("submitted at"))
-    content = models.JSONField(_("content"))
-
-    class Meta:
-        verbose_name = _("submitted application form")
-        verbose_name_plural = _("submitted application forms")
-        ordering = ["application", "number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "number"], name="submitted_form_number_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.application.reference} #{self.number}"
-
-
 class DeclaredConflict(models.Model):
     """A conflict of interest a person declared with an application, at any stage (rule 5).
 
@@ -681,7 +656,8 @@ FORM_FIELDS = (
 class FormVersion(models.Model):
     """The application's form as it was submitted (rule 9): a submission or a resubmission adds
     a version, never overwrites one. ``data`` holds each field of ``FORM_FIELDS``: the value, and
-    for a related row its id and its name as it read then."""
+    for a related row its id and its name as it read then. Each version can be printed again
+    as the form of that submission (issue #23)."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="form_versions"
@@ -692,6 +668,10 @@ class FormVersion(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # What the printable form of this submission lists (issue #23): the material versions and
+    # the recommenders there were when it was submitted (their ids).
+    material_versions = models.JSONField(_("material versions as submitted"), default=list)
+    recommenders = models.JSONField(_("recommenders as submitted"), default=list)
 
     class Meta:
         verbose_name = _("submitted form version")

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from titles.audit import audit_events_for
+from titles.audit import audit_events_for, latest_event
 
 RESUBMIT = _("What you can do: correct the application and submit it again.")
 FINAL = _(
@@ -58,7 +58,7 @@ class DecisionAgainst:
 
 
 def decision_against(
-    application: Application, *, committee_reason: str = ""
+    application: Application, *, events=None, committee_reason: str = ""
 ) -> DecisionAgainst | None:
     """The decision that brought the application into its current state, when it went against
     the applicant: its title, its reason and the next step, in the active language; else None.
@@ -66,12 +66,9 @@ def decision_against(
     ``committee_reason`` is the committee's result in words (the ballot's numbers and the
     rule), which its audited reason does not give in the reader's language.
     """
-    event = (
-        audit_events_for(application)
-        .filter(action__in=DECISIONS_AGAINST, to_state=application.state)
-        .order_by("-occurred_at", "-pk")
-        .first()
-    )
+    if events is None:
+        events = audit_events_for(application).filter(action__in=DECISIONS_AGAINST)
+    event = latest_event(events, actions=DECISIONS_AGAINST, to_state=application.state)
     if event is None:
         return None
     title, next_step = DECISIONS_AGAINST[event.action]

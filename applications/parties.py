@@ -6,7 +6,7 @@ by email), or someone who declared a conflict of interest with it at any stage
 :func:`is_party`; ``review.conflicts`` adds the applicant's organization for assessors.
 """
 
-from django.db.models import Exists
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,22 +44,45 @@ def parties_among(users, application) -> dict[int, list]:
     return found
 
 
+def _party_condition(user, application):
+    """Whether ``user`` declared a conflict with ``application`` (a pk or an ``OuterRef``) or
+    is one of its recommenders (the applicant is compared apart)."""
+    declared = DeclaredConflict.objects.filter(application=application, person=user.pk)
+    recommends = (
+        Recommender.objects.filter(application=application, email__iexact=user.email)
+        .exclude(status=RecommenderStatus.REPLACED)
+        .exclude(email="")
+    )
+    return Exists(declared) | Exists(recommends)
+
+
+def with_party_known(queryset, user):
+    """``queryset``'s applications, each knowing in the same query whether ``user`` is a party
+    to it: :func:`is_party` for ``user`` on them then costs no query (a page that asks it in
+    several sections reads it once)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset
+    return queryset.annotate(
+        party_known_for=Value(user.pk),
+        party_known=ExpressionWrapper(
+            _party_condition(user, OuterRef("pk")), output_field=BooleanField()
+        ),
+    )
+
+
 def is_party(user, application) -> bool:
     """True when ``user`` is a party to ``application`` and so may not act on it as reviewer,
-    agency staff, expert, committee member or bureau staff (one query at most)."""
+    agency staff, expert, committee member or bureau staff (one query at most; none when the
+    application was read :func:`with_party_known` for ``user``)."""
     if not getattr(user, "is_authenticated", False) or application is None:
         return False
     if user.pk == application.applicant_id:
         return True
-    declared = DeclaredConflict.objects.filter(application=application.pk, person=user.pk)
-    recommends = (
-        Recommender.objects.filter(application=application.pk, email__iexact=user.email)
-        .exclude(status=RecommenderStatus.REPLACED)
-        .exclude(email="")
-    )
+    if getattr(application, "party_known_for", None) == user.pk:
+        return application.party_known
     return (
         type(application)
-        .objects.filter(Exists(declared) | Exists(recommends), pk=application.pk)
+        .objects.filter(_party_condition(user, application.pk), pk=application.pk)
         .exists()
     )
 

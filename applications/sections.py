@@ -41,9 +41,12 @@ def _sees_id_number(user, application) -> bool:
     )
 
 
-def decision_against_section(request, application, *, committee_decision=None) -> Section | None:
+def decision_against_section(
+    request, application, *, events, committee_decision=None
+) -> Section | None:
     """For the applicant, at the top of the page: the decision that went against them, its
     reason and what they can do next (rule 13); None for anyone else, or when there is none.
+    ``events`` are the application's audit events (the page reads them once);
     ``committee_decision`` is the committee's result (its numbers, the rule and arithmetic)."""
     if not permissions.is_applicant_of(request.user, application):
         return None
@@ -58,15 +61,16 @@ def decision_against_section(request, application, *, committee_decision=None) -
             "arithmetic": committee_decision["arithmetic"],
             "rule": committee_decision["rule"],
         }
-    decision = decision_against(application, committee_reason=committee_reason)
+    decision = decision_against(application, events=events, committee_reason=committee_reason)
     if decision is None:
         return None
     return Section("applications/_decision_against.html", {"decision": decision})
 
 
-def application_section(request, application) -> Section:
+def application_section(request, application, *, events, versions) -> Section:
     """The application itself (shown to everyone who may open it), what happens next, and the
-    applicant's, the employer reviewer's and the agency's decisions on it."""
+    applicant's, the employer reviewer's and the agency's decisions on it. ``events`` and
+    ``versions`` are its audit events and submitted form versions (the page reads them once)."""
     user = request.user
     sees_id_number = _sees_id_number(user, application)
     return Section(
@@ -74,7 +78,7 @@ def application_section(request, application) -> Section:
         {
             "application": application,
             "next_step": selectors.application_next_step(application, viewer=user),
-            "return_reason": selectors.return_reason(application),
+            "return_reason": selectors.return_reason(application, events=events),
             "recommenders": selectors.active_recommenders(application),
             "id_number": id_number_for_viewer(subject=application.applicant, viewer=user)
             if sees_id_number
@@ -86,21 +90,17 @@ def application_section(request, application) -> Section:
             "return_form": ReturnForm(initial={"version": application.version}),
             # Each submission's form can be printed again (issue #23): after a return, the one
             # a reviewer decided on differs from today's.
-            "submitted_forms": (
-                list(application.submitted_forms.values_list("number", "submitted_at"))
-                if application.submitted_at
-                else []
-            ),
+            "submitted_forms": [(version.number, version.submitted_at) for version in versions],
             **_employer_decisions(user, application),
             **_eligibility_decisions(user, application),
         },
     )
 
 
-def form_versions_section(request, application) -> Section | None:
-    """The form's submitted versions (rule 9): what changed since the previous submission, and
-    which version each stage decided on; None before the first submission."""
-    versions = list(application.form_versions.order_by("number"))
+def form_versions_section(request, application, *, events, versions) -> Section | None:
+    """The form's submitted ``versions`` (rule 9): what changed since the previous submission,
+    and which version each stage decided on (from its audit ``events``); None before the first
+    submission."""
     if not versions:
         return None
     changes = selectors.form_changes(versions[-2], versions[-1]) if len(versions) > 1 else []
@@ -110,7 +110,7 @@ def form_versions_section(request, application) -> Section | None:
             "versions": versions,
             "latest": versions[-1],
             "changes": changes,
-            "decisions": selectors.decisions_on_versions(application, versions),
+            "decisions": selectors.decisions_on_versions(versions, events=events),
         },
     )
 

@@ -34,7 +34,7 @@ from applications.models import (
 )
 from applications.permissions import is_agency_staff
 from titles import workdays
-from titles.audit import audit_action_label, audit_events_for
+from titles.audit import audit_action_label, audit_events_for, latest_event
 from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
 from titles.models.people import localised
 from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
@@ -464,16 +464,14 @@ STAFF_NEXT_STEPS: dict[str, NextStep] = {
 }
 
 
-def return_reason(application: Application) -> str:
-    """The employer's reasons for returning the application, while it is returned ("" else)."""
+def return_reason(application: Application, *, events=None) -> str:
+    """The employer's reasons for returning the application, while it is returned ("" else).
+    ``events``: its audit events, when the caller has read them already."""
     if application.state != S.RETURNED:
         return ""
-    event = (
-        audit_events_for(application)
-        .filter(action="application.return_to_applicant")
-        .order_by("-occurred_at", "-id")
-        .first()
-    )
+    if events is None:
+        events = audit_events_for(application).filter(action="application.return_to_applicant")
+    event = latest_event(events, actions={"application.return_to_applicant"})
     return event.reason if event else ""
 
 
@@ -558,18 +556,21 @@ class VersionDecision:
     version: int | None
 
 
-def decisions_on_versions(application: Application, versions: list[FormVersion]):
+def decisions_on_versions(versions: list[FormVersion], *, events):
     """Each stage's decision on the application and the form version it decided on (the last
-    one submitted before it), oldest first."""
-    events = (
-        audit_events_for(application)
-        .filter(action__startswith="application.")
-        .exclude(action__in=_NOT_DECISIONS)
-        .exclude(to_state="")
-        .order_by("occurred_at", "pk")
+    one submitted before it), oldest first; ``events`` are the application's audit events."""
+    decisions = sorted(
+        (
+            event
+            for event in events
+            if event.action.startswith("application.")
+            and event.action not in _NOT_DECISIONS
+            and event.to_state
+        ),
+        key=lambda event: (event.occurred_at, event.pk),
     )
     decided = []
-    for event in events:
+    for event in decisions:
         version = None
         for candidate in versions:
             if candidate.submitted_at <= event.occurred_at:

@@ -14,7 +14,7 @@ from applications.enums import ApplicationState
 from applications.errors import ApplicationError
 from applications.form_pdf import application_form_pdf
 from applications.forms import MaterialUploadForm
-from applications.models import MaterialVersion, SubmittedForm
+from applications.models import FormVersion, MaterialVersion
 from applications.uploads import UploadRefused
 from applications.views import own_application
 from titles.confirm import confirmation_page, is_confirmed
@@ -132,7 +132,7 @@ def application_form(request: HttpRequest, application) -> HttpResponse:
     number = request.GET.get("submission", "")
     if number:
         submitted = (
-            SubmittedForm.objects.filter(application=application, number=number).first()
+            FormVersion.objects.filter(application=application, number=number).first()
             if number.isdigit() and len(number) < 5
             else None
         )

@@ -1,17 +1,32 @@
 """The bureau's parts of the pages the portal composes: its section of the application page and
 the bureau staff's dashboard panel."""
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
 from applications.enums import ApplicationState
 from bureau import permissions, selectors
 from bureau.forms import ObjectionDecisionForm, RejectForm, SpecialIssuanceForm
-from bureau.models import SpecialIssuance, SpecialIssuanceStatus
+from bureau.models import PublicObjection, SpecialIssuance, SpecialIssuanceStatus
 from titles.db import one_to_one_or_none
 from titles.pages import Section
 
 # The one-to-one rows the section reads, loaded with the application in the page's first query.
 SELECT_RELATED = ("public_notice_entry__notice",)
+
+
+def annotations() -> dict:
+    """What the section asks of the application in the page's first query: whether its public
+    notice entry drew objections (most draw none, and then reading them costs no query)."""
+    return {
+        "drew_objections": Exists(PublicObjection.objects.filter(entry__application=OuterRef("pk")))
+    }
+
+
+def _objections(application, entry) -> list:
+    if entry is None or not getattr(application, "drew_objections", True):
+        return []
+    prefetch_related_objects([entry], selectors.OBJECTIONS_IN_ORDER)
+    return list(entry.objections.all())
 
 
 def bureau_section(request, application, *, committee_decision: dict | None) -> Section | None:
@@ -22,11 +37,13 @@ def bureau_section(request, application, *, committee_decision: dict | None) -> 
     if not staff and application.applicant_id != user.pk:
         return None
     entry = one_to_one_or_none(application, "public_notice_entry")
-    if entry is not None:
-        prefetch_related_objects([entry], selectors.OBJECTIONS_IN_ORDER)
+    objections = _objections(application, entry)
     if not staff:
         return (
-            Section("bureau/_detail_section.html", {"staff": False, "entry": entry})
+            Section(
+                "bureau/_detail_section.html",
+                {"staff": False, "entry": entry, "objections": objections},
+            )
             if entry
             else None
         )
@@ -48,6 +65,7 @@ def bureau_section(request, application, *, committee_decision: dict | None) -> 
             "application": application,
             "committee": committee_decision,
             "entry": entry,
+            "objections": objections,
             "can_decide": can_decide,
             "can_decide_objection": permissions.can_decide_objection(user, application),
             "reject_form": RejectForm(initial=version) if can_decide else None,

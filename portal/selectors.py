@@ -3,12 +3,14 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from applications.models import Application
+from applications.parties import with_party_known
 from applications.selectors import application_with_details, visible_in_application_stages
 from bureau import sections as bureau_sections
 from bureau.selectors import applications_visible_to_bureau
 from certificates import sections as certificate_sections
 from committee.selectors import applications_on_agenda_of
 from review.selectors import applications_assessed_by, applications_in_panel_for_staff
+from titles.audit import audit_events_for
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -41,9 +43,21 @@ def applications_visible_to(user) -> QuerySet[Application]:
 def application_for_page(user, pk: int) -> Application:
     """The application page's application, if ``user`` may see it: with its materials, versions
     and recommenders, and in the same first query the one-to-one rows the later stages' sections
-    read. Raises ``Application.DoesNotExist`` otherwise."""
+    read and whether ``user`` is a party to it (rule 5, which several sections ask). Raises
+    ``Application.DoesNotExist`` otherwise."""
     return application_with_details(
-        applications_visible_to(user),
+        with_party_known(applications_visible_to(user), user).annotate(
+            **bureau_sections.annotations()
+        ),
         pk,
         select_related=(*bureau_sections.SELECT_RELATED, *certificate_sections.SELECT_RELATED),
+    )
+
+
+def application_records(application: Application) -> tuple[list, list]:
+    """The application's audit events, oldest first (its timeline), and its submitted form
+    versions (rule 9), each read once for all of the page's sections."""
+    return (
+        list(audit_events_for(application)),
+        list(application.form_versions.order_by("number")),
     )

@@ -31,12 +31,19 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from error  # never someone else's data
     # The committee's agenda items and decision: one query, for its section and the bureau's.
     agenda_items, committee_decision = application_committee_items(application, request.user)
+    # Its audit events (the timeline, and the decisions the sections show) and its submitted
+    # form versions: read once, for every section that asks.
+    events, versions = selectors.application_records(application)
     sections = [
         application_sections.decision_against_section(
-            request, application, committee_decision=committee_decision
+            request, application, events=events, committee_decision=committee_decision
         ),
-        application_sections.application_section(request, application),
-        application_sections.form_versions_section(request, application),
+        application_sections.application_section(
+            request, application, events=events, versions=versions
+        ),
+        application_sections.form_versions_section(
+            request, application, events=events, versions=versions
+        ),
         review_sections.panel_section(request, application),
         committee_sections.committee_section(
             request, application, items=agenda_items, decision=committee_decision
@@ -51,6 +58,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "sections": [section for section in sections if section is not None],
             "state_labels": dict(ApplicationState.choices),
+            "events": events,
             # Rule 10: who the panel experts are is for staff (not the applicant, not others).
             "withheld": review_selectors.expert_identity_actions_withheld_from(request.user),
         },

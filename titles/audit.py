@@ -166,3 +166,15 @@ def audit_events_for(obj: models.Model):
     return AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related(
         "actor"
     )
+
+
+def latest_event(events, *, actions, to_state: str | None = None):
+    """The latest of ``events`` (read already) whose action is one of ``actions`` (and which
+    went to ``to_state``, when given), or None: a page that shows the timeline reads an
+    object's events once and asks them its questions."""
+    found = [
+        event
+        for event in events
+        if event.action in actions and (to_state is None or event.to_state == to_state)
+    ]
+    return max(found, key=lambda event: (event.occurred_at, event.pk), default=None)

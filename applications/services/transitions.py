@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from applications import permissions
 from applications.enums import AGENCY_QUEUE_STATES
 from applications.errors import RuleViolation
-from applications.form_pdf import submitted_form_record
 from applications.models import Application, InternalNotice, MaterialVersion, SupplementRequest
 from applications.selectors import application_missing_items
 from applications.services.base import agency_staff, application_transition, reviewers_of, tell
@@ -77,7 +76,6 @@ def _send_to_employer(
         if locked.round_id is None:
             locked.round = Round.open_on(timezone.localdate(locked.submitted_at))
         materials_freeze(locked, now=now)
-        submitted_form_record(locked, now=now)
         form_version_record(application=locked, actor=actor, now=now)
         tell(reviewers_of(locked), locked, notice)
     return locked

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from applications.models import FORM_FIELDS, Application, FormVersion
+from applications.enums import RecommenderStatus
+from applications.models import FORM_FIELDS, Application, FormVersion, MaterialVersion
 
 
 def form_snapshot(application: Application) -> dict:
@@ -28,7 +29,8 @@ def form_snapshot(application: Application) -> dict:
 
 
 def form_version_record(*, application: Application, actor, now: datetime) -> FormVersion:
-    """Keep the form as submitted now as its next version (in the submission's transaction)."""
+    """Keep the form as submitted now as its next version (in the submission's transaction),
+    with the material versions and recommenders its printable form lists."""
     last = (
         application.form_versions.order_by("-number").values_list("number", flat=True).first() or 0
     )
@@ -38,4 +40,14 @@ def form_version_record(*, application: Application, actor, now: datetime) -> Fo
         data=form_snapshot(application),
         submitted_at=now,
         submitted_by=actor,
+        material_versions=list(
+            MaterialVersion.objects.filter(material__application=application)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        recommenders=list(
+            application.recommenders.exclude(status=RecommenderStatus.REPLACED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
     )

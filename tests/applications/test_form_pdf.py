@@ -59,7 +59,7 @@ def test_nobody_else_prints_it(client):
 
 def test_each_submission_can_be_printed_again_after_a_return(client):
     from applications import services
-    from applications.models import Application, SubmittedForm
+    from applications.models import Application, FormVersion, MaterialVersion
     from tests.applications.factories import complete_in
     from tests.applications.test_queues import reviewer_of
 
@@ -74,10 +74,22 @@ def test_each_submission_can_be_printed_again_after_a_return(client):
     services.application_resubmit(
         application=Application.objects.get(pk=application.pk), actor=applicant, declaration=True
     )
-    assert list(SubmittedForm.objects.filter(application=application).values_list("number")) == [
-        (1,),
-        (2,),
-    ]
+    # One record per submission (issue #26: the form's version is also its printable form):
+    # with the material versions and recommenders there were at that submission.
+    materials = sorted(
+        MaterialVersion.objects.filter(material__application=application).values_list(
+            "pk", flat=True
+        )
+    )
+    recommenders = sorted(
+        application.recommenders.exclude(status="replaced").values_list("pk", flat=True)
+    )
+    assert materials and recommenders
+    assert list(
+        FormVersion.objects.filter(application=application)
+        .order_by("number")
+        .values_list("number", "material_versions", "recommenders")
+    ) == [(1, materials, recommenders), (2, materials, recommenders)]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     client.force_login(reviewer)
     page = client.get(f"/applications/{application.pk}/").content.decode()

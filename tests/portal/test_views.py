@@ -78,3 +78,57 @@ def test_the_applicant_does_not_see_who_reviews_them_staff_do(client):
 
     staff_client = sign_in_verified(client_class(), panel_staff())
     assert name in staff_client.get(f"/applications/{application.pk}/").content.decode()
+
+
+# --- the application page's queries (issue #26) -------------------------------------------------
+
+
+def _page_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url).status_code == 200  # the first request's one-time reads aside
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _reader(role: str, application):
+    from tests.applications.test_parties import agency_staff
+    from tests.bureau.factories import bureau_staff
+
+    return {
+        "applicant": lambda: application.applicant,
+        "agency": agency_staff,
+        "bureau": bureau_staff,
+    }[role]()
+
+
+@pytest.mark.parametrize(
+    ("role", "state", "expected"),
+    [
+        ("applicant", ApplicationState.RETURNED, 8),
+        ("agency", ApplicationState.ELIGIBILITY_REVIEW, 11),
+        ("bureau", ApplicationState.CERTIFIED, 12),
+    ],
+)
+def test_the_application_page_reads_a_fixed_number_of_queries(client, role, state, expected):
+    """Whoever reads it, however many applications there are: its audit events and form
+    versions read once for every section, whether the reader is a party known in the first
+    query (rule 5), a public notice entry's objections read only when it drew any."""
+    from tests.applications.factories import add_material, add_recommender, complete_in
+    from tests.factories import sign_in_verified
+
+    application = complete_in(state)
+    add_material(application, "identity_document")
+    add_recommender(application, "expert")
+    reader = _reader(role, application)
+    if role == "applicant":
+        client.force_login(reader)
+    else:
+        sign_in_verified(client, reader)  # staff: a second factor (one query: its device)
+    url = f"/applications/{application.pk}/"
+    first = _page_queries(client, url)
+    for _ in range(3):  # more applications, more of everything, in every state
+        complete_in(state)
+    assert (first, _page_queries(client, url)) == (expected, expected)

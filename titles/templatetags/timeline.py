@@ -6,12 +6,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("titles/includes/timeline.html")
-def timeline(obj, state_labels=None, withheld=()):
+def timeline(obj, state_labels=None, withheld=(), events=None):
     """The object's audit events in order, labelled in the reader's language.
 
     ``state_labels`` maps a state value to its label (e.g. a TextChoices' ``dict(choices)``).
     ``withheld`` names actions whose actor and reason the reader may not see (the event itself
-    shows): e.g. who the panel experts are, for anyone but staff (rule 10).
+    shows): e.g. who the panel experts are, for anyone but staff (rule 10). ``events``: the
+    object's events, when the page has read them already.
     """
     labels = dict(state_labels or {})
     withheld = frozenset(withheld or ())
@@ -25,6 +26,6 @@ def timeline(obj, state_labels=None, withheld=()):
             "from_state": labels.get(event.from_state, event.from_state),
             "to_state": labels.get(event.to_state, event.to_state),
         }
-        for event in audit_events_for(obj)
+        for event in (audit_events_for(obj) if events is None else events)
     ]
     return {"events": events}
