@@ -194,12 +194,21 @@ def agency_panel(user) -> Section:
     return Section("applications/_agency_panel.html", counts)
 
 
+MEMBER_PANEL_NOTICES = 5
+
+
 def member_panel(user) -> Section:
     """The organizations the person belongs to and their running internal notices (DOMAIN rule
     2: members may object under their name), their requests to join, and the ways in."""
     organizations = list(organizations_of_person(user))
+    # The ones ending first (a large employer runs hundreds at once): one more row read tells
+    # whether the panel links to the page of every running notice.
     notices = (
-        list(selectors.internal_notices_running_for(user, now=timezone.now()))
+        list(
+            selectors.internal_notices_running_for(user, now=timezone.now())[
+                : MEMBER_PANEL_NOTICES + 1
+            ]
+        )
         if any(organization.is_approved for organization in organizations)
         else []
     )
@@ -207,7 +216,8 @@ def member_panel(user) -> Section:
         "applications/_member_panel.html",
         {
             "organizations": organizations,
-            "notices": notices,
+            "notices": notices[:MEMBER_PANEL_NOTICES],
+            "more_notices": len(notices) > MEMBER_PANEL_NOTICES,
             "join_requests": list(join_requests_of(user).filter(status=JoinRequestStatus.PENDING)),
         },
     )

@@ -25,6 +25,7 @@ from applications.uploads import UploadRefused
 from titles.confirm import confirmation_page, is_confirmed
 from titles.feedback import form_decide
 from titles.lists import Column, ListKit, application_columns
+from titles.pagination import QueuePaginator
 
 QUEUE_STATES = EMPLOYER_QUEUE_STATES
 
@@ -249,8 +250,13 @@ def internal_objection_evidence(request: HttpRequest, pk: int, objection_pk: int
     return objection_evidence_download(_internal_objection(request, pk, objection_pk))
 
 
+INTERNAL_NOTICES_PER_PAGE = 50
+
+
 @login_required
 def internal_notices_running(request: HttpRequest) -> HttpResponse:
-    """The running notices of every organization the user belongs to."""
+    """The running notices of every organization the user belongs to, ending first, a page at
+    a time."""
     notices = selectors.internal_notices_running_for(request.user, now=timezone.now())
-    return render(request, "applications/internal_notices.html", {"notices": notices})
+    page = QueuePaginator(notices, INTERNAL_NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "applications/internal_notices.html", {"page": page})

@@ -24,7 +24,9 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_printable_forms_kept_before_become_form_versions():
-    application = application_in(ApplicationState.ELIGIBILITY_REVIEW, work_achievements="现在的业绩")
+    application = application_in(
+        ApplicationState.ELIGIBILITY_REVIEW, work_achievements="现在的业绩"
+    )
     assert application.form_versions.count() == 1  # version 1, as the submission kept it
     employer = application.employer
     first_at = application.submitted_at - timedelta(days=30)

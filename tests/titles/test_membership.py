@@ -354,3 +354,42 @@ def test_approving_writes_exactly_these_audit_events_in_order():
         ("permission.assign", "titles.organization", staff.pk),
         ("membership.create", "titles.organization", staff.pk),
     ]
+
+
+def test_the_dashboard_shows_the_notices_ending_first_and_links_to_every_one(
+    client, django_assert_num_queries
+):
+    """A large employer runs many notices at once: the panel shows five, the page every one,
+    fifty at a time, in the same number of queries whatever their number (issue #26)."""
+    organization, reviewer = approved_employer()
+    member = UserFactory(real_name="王磊")
+    join_request_decide(
+        join_request=join_request_create(user=member, organization=organization),
+        actor=reviewer,
+        confirm=True,
+    )
+    applications = [
+        application_in(ApplicationState.INTERNAL_NOTICE, employer=organization) for _ in range(6)
+    ]
+    ending = sorted(applications, key=lambda a: (a.internal_notice.ends_at, a.internal_notice.pk))
+    client.force_login(member)
+    page = client.get("/dashboard/").content.decode()
+    shown = [a for a in applications if f"/applications/{a.pk}/notice/" in page]
+    assert shown == [a for a in applications if a in ending[:5]]
+    assert 'href="/notices/internal/"' in page
+
+    every = client.get("/notices/internal/").content.decode()
+    assert all(f"/applications/{a.pk}/notice/" in every for a in applications)
+    assert "pagination" not in every  # one page of six
+
+    from applications.views_employer import INTERNAL_NOTICES_PER_PAGE
+
+    with django_assert_num_queries(6):
+        client.get("/dashboard/")
+
+    for _ in range(INTERNAL_NOTICES_PER_PAGE - 5):
+        application_in(ApplicationState.INTERNAL_NOTICE, employer=organization)
+    second = client.get("/notices/internal/?page=2").content.decode()
+    assert second.count('/notice/"') == 1 and "pagination" in second
+    with django_assert_num_queries(6):
+        client.get("/dashboard/")
