@@ -17,6 +17,7 @@ reads bypass the process cache, so uncommitted (possibly rolled back) data is ne
 """
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 from titles.models.calendar import CalendarYear, DayKind
@@ -119,6 +120,12 @@ class _ProcessCache:
 
 _process_cache = _ProcessCache()
 
+# Within a request or a Celery task the shared version is compared once, at the first call: a
+# page of fifty deadlines asks the calendar hundreds of times, and one Redis read per call was
+# a quarter of a queue page's CPU (issue #26). A change committed meanwhile is seen from the
+# next request or task. Outside them (commands, the shell) every call compares.
+_scope = threading.local()
+
 
 def _cache_is_shared() -> bool:
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
@@ -175,25 +182,38 @@ def _year_source() -> YearSource:
     if _write_pending():
         return fresh_year_source()
     if _cache_is_shared():
+        in_scope = getattr(_scope, "active", False)
+        if in_scope and getattr(_scope, "compared", False):
+            return _process_cache.year
         version = _shared_version()
         if version is None:
             return fresh_year_source()
         if version != _process_cache.version:
             _process_cache.clear()
             _process_cache.version = version
+        _scope.compared = in_scope
     return _process_cache.year
 
 
-def _drop_unshared_cache(**kwargs) -> None:
+def _scope_starts(**kwargs) -> None:
+    """A request or a Celery task starts: compare the shared version again at its first call
+    (and, without a shared cache, read the years again)."""
+    _scope.active, _scope.compared = True, False
     if not _cache_is_shared():
         _process_cache.clear()
 
 
-request_started.connect(_drop_unshared_cache, dispatch_uid="titles.workdays.request_started")
-try:
-    from celery.signals import task_prerun
+def _scope_ends(**kwargs) -> None:
+    _scope.active = _scope.compared = False
 
-    task_prerun.connect(_drop_unshared_cache, dispatch_uid="titles.workdays.task_prerun")
+
+request_started.connect(_scope_starts, dispatch_uid="titles.workdays.request_started")
+request_finished.connect(_scope_ends, dispatch_uid="titles.workdays.request_finished")
+try:
+    from celery.signals import task_postrun, task_prerun
+
+    task_prerun.connect(_scope_starts, dispatch_uid="titles.workdays.task_prerun")
+    task_postrun.connect(_scope_ends, dispatch_uid="titles.workdays.task_postrun")
 except ImportError:  # pragma: no cover - Celery is a dependency
     pass
 

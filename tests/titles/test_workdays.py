@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.template import Context, Template
 from django.utils import translation
 
@@ -283,9 +283,44 @@ def test_without_a_shared_cache_each_request_reads_again(settings, django_assert
     # Connected to request_started and task_prerun (sending request_started here would also
     # close the test's database connection).
     assert "titles.workdays.request_started" in [key[0][0] for key in request_started.receivers]
-    workdays._drop_unshared_cache(sender=None)
-    with django_assert_num_queries(1):
-        assert is_working_day(date(2026, 2, 14)) is True
+    workdays._scope_starts(sender=None)
+    try:
+        with django_assert_num_queries(1):
+            assert is_working_day(date(2026, 2, 14)) is True
+    finally:
+        workdays._scope_ends(sender=None)
+
+
+def test_a_request_compares_the_shared_version_once(django_assert_num_queries, monkeypatch):
+    """Within a request (or a task) the first call compares the version in Redis and the rest
+    do not (a queue page asks the calendar hundreds of times); a change another process
+    commits meanwhile is seen from the next request."""
+    assert "titles.workdays.request_finished" in [key[0][0] for key in request_finished.receivers]
+    backend = caches["default"]
+    real_get = backend.get
+    reads = []
+
+    def counted_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", counted_get)
+    workdays._scope_starts(sender=None)
+    try:
+        assert [is_working_day(date(2026, 2, d)) for d in (14, 15, 16)] == [True, False, False]
+        assert reads == [workdays.VERSION_CACHE_KEY]
+        cache.set(workdays.VERSION_CACHE_KEY, f"another process {uuid.uuid4().hex}", timeout=None)
+        with django_assert_num_queries(0):  # the same request: the calendar it began with
+            assert is_working_day(date(2026, 2, 16)) is False
+        workdays._scope_ends(sender=None)
+        workdays._scope_starts(sender=None)  # the next request
+        with django_assert_num_queries(1):
+            assert is_working_day(date(2026, 2, 16)) is False
+        assert reads == [workdays.VERSION_CACHE_KEY] * 2
+    finally:
+        workdays._scope_ends(sender=None)
+    is_working_day(date(2026, 2, 16))  # outside a request every call compares again
+    assert reads == [workdays.VERSION_CACHE_KEY] * 3
 
 
 def test_when_the_cache_server_is_down_the_calendar_is_read_uncached(
