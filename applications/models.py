@@ -16,7 +16,7 @@ from applications.enums import (
     SeniorTitleLevel,
     TitleLevel,
 )
-from titles.enums import BeijingDistrict
+from titles.enums import BeijingDistrict, choice_label
 from titles.models.people import localised
 
 S = ApplicationState
@@ -156,6 +156,19 @@ class Application(models.Model):
     @property
     def reference(self) -> str:
         return f"GJ{self.pk:07d}" if self.pk else "GJ-"
+
+    # The labels every list shows on every row (titles.enums.choice_label).
+    @property
+    def state_label(self):
+        return choice_label(S, self.state)
+
+    @property
+    def category_label(self):
+        return choice_label(Category, self.category)
+
+    @property
+    def level_label(self):
+        return choice_label(TitleLevel, self.level)
 
     @property
     def reviewing_organization_id(self) -> int | None:

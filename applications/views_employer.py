@@ -68,7 +68,7 @@ EMPLOYER_DONE_STATES = [
 
 
 def _title_sought(application) -> str:
-    return f"{application.discipline} · {application.get_level_display()}"
+    return f"{application.discipline} · {application.level_label}"
 
 
 def _notice_ends(application):

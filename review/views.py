@@ -190,7 +190,7 @@ def expert_queue(request: HttpRequest) -> HttpResponse:
                 lambda a: a.application.discipline,
                 ("application__discipline__name",),
             ),
-            Column("level", _("Level sought"), lambda a: a.application.get_level_display()),
+            Column("level", _("Level sought"), lambda a: a.application.level_label),
             Column("due", _("Opinion due"), lambda a: a.due_at, ("due_at",)),
             Column("opinion", _("Your opinion"), _opinion_state),
             Column("series", _("Series"), lambda a: a.application.title_series, shown=False),
