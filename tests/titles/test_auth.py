@@ -556,3 +556,29 @@ def test_until_the_code_is_entered_the_header_shows_nothing_of_the_account(clien
         page = client.get("/dashboard/").content.decode()
         header = page[page.index("<header") : page.index("</header>")]
         assert "孙主任" in header and "/notifications/" in header
+
+
+def test_the_person_comes_with_roles_and_unread_count_in_one_query(django_assert_num_queries):
+    """The user's query is compiled once per process (issue #26) and still reads the person's
+    own roles and unread notices, and nothing for an id that is no person's."""
+    from titles.backends import AccountBackend
+    from titles.models import Notification
+
+    user = UserFactory(roles=[Role.AGENCY_STAFF, Role.PANEL_EXPERT])
+    other = UserFactory(roles=[Role.BUREAU_STAFF])
+    for recipient, read in ((user, None), (user, None), (user, timezone.now()), (other, None)):
+        Notification.objects.create(recipient=recipient, kind="test", read_at=read)
+    backend = AccountBackend()
+    with django_assert_num_queries(1):
+        loaded = backend.get_user(str(user.pk))
+    assert sorted(loaded.role_name_list) == [Role.AGENCY_STAFF, Role.PANEL_EXPERT]
+    assert loaded.unread_notification_count == 2
+    assert (loaded.pk, loaded.username) == (user.pk, user.username)
+    loaded_other = backend.get_user(other.pk)
+    assert (loaded_other.role_name_list, loaded_other.unread_notification_count) == (
+        [Role.BUREAU_STAFF],
+        1,
+    )
+    assert [backend.get_user(bad) for bad in ("abc", "", None, -1, 10**12)] == [None] * 5
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
