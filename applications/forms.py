@@ -21,7 +21,7 @@ from titles.forms import VersionedForm
 from titles.id_numbers import id_number_validate
 from titles.models import Discipline, Organization, TitleSeries
 from titles.models.people import localised
-from titles.people import users_with_role
+from titles.people import role_holders, users_with_role
 
 
 def prompted(prompt, choices) -> list:
@@ -523,10 +523,10 @@ class OfficerAssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The officers read in one plain query (the field's own iteration opens a server-side
-        # cursor: three round trips on every agency staff's application page).
+        # The officers read now (titles.people.role_holders: the field's own iteration opens a
+        # server-side cursor, three round trips, for a query that scanned every user).
         field = self.fields["officer"]
         field.choices = [
             ("", field.empty_label),
-            *((user.pk, user.display_name) for user in field.queryset),
+            *((user.pk, user.display_name) for user in role_holders(Role.AGENCY_STAFF)),
         ]

@@ -108,7 +108,7 @@ def _reader(role: str, application):
     ("role", "state", "expected"),
     [
         ("applicant", ApplicationState.RETURNED, 8),
-        ("agency", ApplicationState.ELIGIBILITY_REVIEW, 11),
+        ("agency", ApplicationState.ELIGIBILITY_REVIEW, 12),
         ("bureau", ApplicationState.CERTIFIED, 12),
     ],
 )

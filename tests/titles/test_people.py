@@ -39,6 +39,7 @@ from titles.people import (
     person_update,
     reviewers_of_organization,
     role_grant,
+    role_holders,
     role_revoke,
     user_organizations,
     user_roles,
@@ -473,6 +474,10 @@ def test_membership_and_role_selectors():
     assert list(reviewers_of_organization(employer.pk)) == [reviewer]
     assert list(reviewers_of_organization(None)) == []
     assert list(users_with_role(Role.APPLICANT)) == [reviewer, colleague, outsider]
+    # Read now, by the group's id (issue #26): the same people, the inactive left out.
+    User.objects.filter(pk=colleague.pk).update(is_active=False)
+    assert role_holders(Role.APPLICANT) == [reviewer, outsider]
+    assert role_holders(Role.BUREAU_STAFF) == []
 
 
 # --- Personal data ---------------------------------------------------------------------------
