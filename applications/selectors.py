@@ -36,9 +36,10 @@ from applications.permissions import is_agency_staff
 from titles import workdays
 from titles.audit import audit_action_label, audit_events_for, latest_event
 from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
+from titles.enums import Role
 from titles.models.people import localised
 from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
-from titles.people import organizations_of_member, organizations_reviewable_by
+from titles.people import has_role, organizations_of_member, organizations_reviewable_by
 
 S = ApplicationState
 
@@ -86,8 +87,11 @@ def visible_in_application_stages(user) -> Q:
     Plain conditions, no joins: ORed with the later stages' correlated ``EXISTS``, one lookup
     of one application plans and runs in about a millisecond.
     """
-    organizations = organizations_reviewable_by(user).values("pk")
-    visible = Q(applicant=user) | _reviewed_by(organizations)
+    visible = Q(applicant=user)
+    if has_role(user, Role.EMPLOYER_REVIEWER):
+        # Only reviewers review organizations (organizations_reviewable_by is empty for anyone
+        # else): without the role the condition is left out, not compiled to match nothing.
+        visible |= _reviewed_by(organizations_reviewable_by(user).values("pk"))
     if is_agency_staff(user):
         visible |= _at_agency()
     return visible
