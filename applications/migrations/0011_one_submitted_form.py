@@ -14,7 +14,10 @@ RELATIONS = {
 
 
 def keep_what_was_submitted(apps, schema_editor):
-    SubmittedForm = apps.get_model("applications", "SubmittedForm")
+    try:
+        SubmittedForm = apps.get_model("applications", "SubmittedForm")
+    except LookupError:  # run again with today's models (the journey on a migrated database)
+        return
     FormVersion = apps.get_model("applications", "FormVersion")
     for submitted in SubmittedForm.objects.order_by("pk").iterator():
         content = submitted.content or {}
