@@ -36,10 +36,10 @@ from applications.permissions import is_agency_staff
 from titles import workdays
 from titles.audit import audit_action_label, audit_events_for, latest_event
 from titles.db import one_to_one_or_none as one_to_one_or_none  # kept importable here
-from titles.enums import Role
 from titles.models.people import localised
 from titles.pagination import QueuePaginator as QueuePaginator  # kept importable here
-from titles.people import has_role, organizations_of_member, organizations_reviewable_by
+from titles.people import organizations_of_member, organizations_reviewable_by
+from titles.permissions import is_employer_reviewer
 
 S = ApplicationState
 
@@ -88,7 +88,7 @@ def visible_in_application_stages(user) -> Q:
     of one application plans and runs in about a millisecond.
     """
     visible = Q(applicant=user)
-    if has_role(user, Role.EMPLOYER_REVIEWER):
+    if is_employer_reviewer(user):
         # Only reviewers review organizations (organizations_reviewable_by is empty for anyone
         # else): without the role the condition is left out, not compiled to match nothing.
         visible |= _reviewed_by(organizations_reviewable_by(user).values("pk"))

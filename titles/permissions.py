@@ -12,6 +12,10 @@ def is_applicant(user) -> bool:
     return has_role(user, Role.APPLICANT)
 
 
+def is_employer_reviewer(user) -> bool:
+    return has_role(user, Role.EMPLOYER_REVIEWER)
+
+
 def is_agency_staff(user) -> bool:
     return has_role(user, Role.AGENCY_STAFF)
 
